@@ -1,0 +1,6 @@
+package plan
+
+// rubyImages are the default base images of the family.
+var rubyImages = Images{}
+
+func genRuby(g *Gen) error { return ErrNoGenerator }
