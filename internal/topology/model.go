@@ -113,6 +113,8 @@ type BackingService struct {
 	// the container itself needs, and the variables holding secrets.
 	Port      int               `json:"port"`
 	DataPath  string            `json:"data_path"`
+	Command   []string          `json:"command"`
+	Health    []string          `json:"health_command"`
 	Container map[string]string `json:"container_env"`
 	Secrets   []string          `json:"secrets"`
 	Evidence  []Evidence        `json:"evidence"`
@@ -248,6 +250,8 @@ func (b *BackingService) MarshalJSON() ([]byte, error) {
 		*plain
 		Env       map[string]string `json:"env"`
 		UsedBy    []string          `json:"used_by"`
+		Command   []string          `json:"command"`
+		Health    []string          `json:"health_command"`
 		Container map[string]string `json:"container_env"`
 		Secrets   []string          `json:"secrets"`
 		Evidence  []Evidence        `json:"evidence"`
@@ -255,6 +259,8 @@ func (b *BackingService) MarshalJSON() ([]byte, error) {
 		plain:     (*plain)(b),
 		Env:       nonNilMap(b.Env),
 		UsedBy:    nonNil(b.UsedBy),
+		Command:   nonNil(b.Command),
+		Health:    nonNil(b.Health),
 		Container: nonNilMap(b.Container),
 		Secrets:   nonNil(b.Secrets),
 		Evidence:  nonNil(b.Evidence),

@@ -128,9 +128,10 @@ type Tree struct {
 	files  int
 	skips  []Skip
 
-	read  atomic.Int64
-	mu    sync.Mutex
-	cache map[string]cached
+	read    atomic.Int64
+	mu      sync.Mutex
+	cache   map[string]cached
+	refused []Skip // files not read because of a limit
 }
 
 type cached struct {
@@ -262,8 +263,19 @@ func (t *Tree) ReadFile(p string) ([]byte, error) {
 	data, err := t.readFile(p)
 	t.mu.Lock()
 	t.cache[p] = cached{data, err}
+	if errors.Is(err, ErrTooLarge) {
+		t.refused = append(t.refused, Skip{p, errText(err)})
+	}
 	t.mu.Unlock()
 	return data, err
+}
+
+// Refused lists the files a reader asked for that a limit kept it from
+// reading, so the analysis can say what it did not see.
+func (t *Tree) Refused() []Skip {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return slices.Clone(t.refused)
 }
 
 func (t *Tree) readFile(p string) ([]byte, error) {
