@@ -74,8 +74,8 @@ func ParseDockerfile(data []byte) (*Dockerfile, error) {
 				d.EnvNames = appendUnique(d.EnvNames, k)
 			}
 		case "env":
-			// The parser yields key, value pairs.
-			for i := 0; i+1 < len(args); i += 2 {
+			// The parser yields key, value, separator triples.
+			for i := 0; i+1 < len(args); i += 3 {
 				v := expand(args[i+1])
 				d.Env[args[i]] = v
 				vars[args[i]] = v

@@ -101,8 +101,9 @@ func DecodeYAML(data []byte, v any) error {
 func yamlError(err error) error {
 	msg := err.Error()
 	line := 0
-	if m := yamlLine.Re().FindStringSubmatch(msg); m != nil {
-		line, _ = strconv.Atoi(m[1])
+	// The last line a message names is where the parser stopped.
+	if ms := yamlLine.Re().FindAllStringSubmatch(msg, -1); ms != nil {
+		line, _ = strconv.Atoi(ms[len(ms)-1][1])
 	}
 	return &Error{Line: line, Msg: msg}
 }

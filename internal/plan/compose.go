@@ -89,6 +89,12 @@ func Compose(t *topology.Topology, opts ComposeOptions) ([]byte, error) {
 		}
 		cf.Services[b.Name] = cs
 	}
+	level := map[string]int{}
+	for i, names := range t.StartOrder {
+		for _, n := range names {
+			level[n] = i
+		}
+	}
 	published := map[int]bool{}
 	sharedDockerfile := map[string]int{}
 	for _, s := range t.Services {
@@ -143,6 +149,11 @@ func Compose(t *topology.Topology, opts ComposeOptions) ([]byte, error) {
 			cs.Environment = env
 		}
 		for _, d := range s.DependsOn {
+			// Members of a dependency cycle share a start level and start
+			// together: compose refuses a circular depends_on.
+			if lv, ok := level[d]; ok && lv >= level[s.Name] {
+				continue
+			}
 			if cs.DependsOn == nil {
 				cs.DependsOn = map[string]composeDepends{}
 			}

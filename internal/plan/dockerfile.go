@@ -66,11 +66,13 @@ func (d *Dockerfile) RunArgv(argv ...string) { d.line("RUN %s", jsonArray(argv))
 // a JSON array so it stays one instruction whatever it holds.
 func (d *Dockerfile) RunShell(cmd string) { d.line("RUN %s", jsonArray([]string{"sh", "-c", cmd})) }
 
-// Env sets a variable. name must be a valid variable name; value is quoted.
+// Env sets a variable. name must be a valid variable name; value is quoted
+// and kept on one line (a Dockerfile ENV cannot carry a newline).
 func (d *Dockerfile) Env(name, value string) {
 	if !ValidEnvName(name) {
 		panic("plan: invalid variable name " + name)
 	}
+	value = strings.NewReplacer("\n", " ", "\r", " ").Replace(value)
 	d.line("ENV %s=%s", name, strconvQuote(value))
 }
 

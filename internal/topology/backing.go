@@ -309,6 +309,9 @@ func (a *analyzer) signals(u *unit) []signal {
 	}
 	for _, h := range sc.hosts {
 		k := kindByHost(h.host)
+		if k == nil && h.hint != "" {
+			k = kindByType(h.hint)
+		}
 		if k == nil && h.key != "host" {
 			k = kindByVar(h.key + "_HOST")
 		}

@@ -132,7 +132,7 @@ var catalog = []*backingKind{
 		Type: "rabbitmq", Name: "rabbitmq", Image: "rabbitmq:4-alpine", Port: 5672,
 		Health:   []string{"CMD", "rabbitmq-diagnostics", "-q", "ping"},
 		DataPath: "/var/lib/rabbitmq", LinkVar: "AMQP_URL",
-		Vars: []string{"AMQP_URL", "RABBITMQ_URL", "CLOUDAMQP_URL", "RABBITMQ_HOST", "BROKER_URL", "CELERY_BROKER_URL"},
+		Vars: []string{"AMQP_URL", "RABBITMQ_URL", "CLOUDAMQP_URL", "RABBITMQ_HOST"},
 		URL: func(h string) string {
 			return "amqp://app:${RABBITMQ_PASSWORD}@" + h + ":5672"
 		},

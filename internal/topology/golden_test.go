@@ -127,9 +127,14 @@ func TestComposeValidates(t *testing.T) {
 	for _, f := range files {
 		fixture := filepath.Base(filepath.Dir(f))
 		t.Run(fixture, func(t *testing.T) {
-			// Compose resolves build contexts relative to the file, so it is
-			// checked from the fixture's root, where it would be saved.
+			t.Parallel()
+			// Compose resolves build contexts relative to the file and
+			// checks they exist, so the file is checked from a copy of the
+			// fixture's root, where a user would save it.
 			dir := t.TempDir()
+			if err := os.CopyFS(dir, os.DirFS(filepath.Join("testdata", "fixtures", fixture))); err != nil {
+				t.Fatal(err)
+			}
 			data, err := os.ReadFile(f)
 			if err != nil {
 				t.Fatal(err)

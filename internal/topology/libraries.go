@@ -3,6 +3,7 @@ package topology
 import (
 	"path"
 	"slices"
+	"strings"
 
 	"github.com/kyozo/kyozo/internal/topology/stacks"
 )
@@ -72,41 +73,26 @@ func (a *analyzer) linkLibraries() {
 // be rebuilt: its build context (its folder, or the module or workspace it
 // is built from), its libraries, its lockfiles and its Dockerfile.
 func watchPaths(s *Service) []string {
-	var out []string
-	add := func(p string) {
-		if p == "" {
-			return
-		}
-		for _, q := range out {
-			if q == "." || q == p || len(p) > len(q) && p[:len(q)+1] == q+"/" {
-				return
-			}
-		}
-		out = append(out, p)
-	}
-	// The service's own folder first: when the build context is a workspace
-	// root, only the parts it copies matter, so the context is not watched
-	// whole for workspace members whose lockfiles are listed.
-	add(s.Path)
+	// The service's own folder always; its build context only when the
+	// generator copies all of it (a Go command builds its whole module). A
+	// workspace member names its lockfiles instead, so its siblings'
+	// changes do not rebuild it.
+	out := []string{s.Path}
 	if s.BuildContext != s.Path && len(s.Build.Lockfiles) == 0 {
-		add(s.BuildContext)
+		out = append(out, s.BuildContext)
 	}
-	for _, l := range s.Libraries {
-		add(l)
-	}
-	for _, l := range s.Build.Lockfiles {
-		add(l)
-	}
+	out = append(out, s.Libraries...)
+	out = append(out, s.Build.Lockfiles...)
 	if s.Dockerfile.Source == "repo" {
-		add(s.Dockerfile.Path)
+		out = append(out, s.Dockerfile.Path)
 	}
-	// A shorter path added later covers longer ones added before it.
+	// Keep the paths no other path covers.
 	slices.Sort(out)
 	var kept []string
-	for _, p := range out {
+	for _, p := range slices.Compact(out) {
 		covered := false
 		for _, q := range kept {
-			if q == "." || len(p) > len(q) && p[:len(q)+1] == q+"/" {
+			if q == "." || strings.HasPrefix(p, q+"/") {
 				covered = true
 				break
 			}

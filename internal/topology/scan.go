@@ -91,6 +91,8 @@ func portPat(src portSource, reason, lit, re string) portPattern {
 var portPatterns = []portPattern{
 	portPat(portDefault, "PORT default in code", "PORT",
 		`\bPORT\b["'`+"`"+`\]\)]*\s*\)?\s*(?:\|\||\?\?|\?:|,|\bor\b|:-|\{|\|)\s*\(?\s*["']?(\d{2,5})\b`),
+	portPat(portDefault, "PORT default in code", "PORT",
+		`\bPORT\b[^;\n]{0,100}?\.(?:unwrap_or|unwrapOr|orElse|getOrElse|or)\(\s*["']?(\d{2,5})\b`),
 	portPat(portListen, "listen call", "listen", `\.listen\(\s*(\d{2,5})\b`),
 	portPat(portListen, "listen address", "(", `(?:ListenAndServe(?:TLS)?|\.Listen|\.Run|\.Start|\.Serve)\(\s*"[^"]*:(\d{2,5})"`),
 	portPat(portListen, "run(port=…)", "port", `\b(?:run|serve|run_app|listen)\([^)\n]*\bport\s*=\s*(\d{2,5})\b`),
@@ -163,6 +165,36 @@ type hostRef struct {
 	key, host string // key: the variable or keyword it was given by ("REDIS", "host")
 	port      int
 	file      string
+	// hint is the backing type the line names (`new Redis({host: "cache"})`).
+	hint string
+}
+
+// hostHints are words on a line that say which kind of server a host
+// given on that line is, lower case.
+var hostHints = []struct{ word, typ string }{
+	{"redis", "redis"}, {"valkey", "redis"}, {"postgres", "postgres"}, {"psycopg", "postgres"},
+	{"asyncpg", "postgres"}, {"pgx", "postgres"}, {"mariadb", "mariadb"}, {"mysql", "mysql"},
+	{"mongo", "mongodb"}, {"amqp", "rabbitmq"}, {"rabbit", "rabbitmq"}, {"kafka", "kafka"},
+	{"nats", "nats"}, {"memcache", "memcached"}, {"dalli", "memcached"}, {"opensearch", "opensearch"},
+	{"elastic", "elasticsearch"}, {"minio", "s3"},
+}
+
+// lineHint returns the backing type named on the line around offset i.
+func lineHint(data []byte, i int) string {
+	start := bytes.LastIndexByte(data[:i], '\n') + 1
+	end := bytes.IndexByte(data[i:], '\n')
+	if end < 0 {
+		end = len(data)
+	} else {
+		end += i
+	}
+	line := bytes.ToLower(data[start:end])
+	for _, h := range hostHints {
+		if bytes.Contains(line, []byte(h.word)) {
+			return h.typ
+		}
+	}
+	return ""
 }
 
 // scanLimits bound the work per service.
@@ -307,14 +339,14 @@ func scanFiles(t *tree.Tree, files []string) *scanResult {
 			port, _ := strconv.Atoi(string(m[3]))
 			r.urls = append(r.urls, urlRef{scheme: string(m[1]), host: string(m[2]), port: port, file: f})
 		}
-		for i, p := range hostPatterns {
-			for _, m := range p.find(data) {
-				if i == 0 {
-					r.hosts = append(r.hosts, hostRef{key: "host", host: string(m[1]), file: f})
-				} else {
-					r.hosts = append(r.hosts, hostRef{key: string(m[1]), host: string(m[2]), file: f})
-				}
+		if bytes.Contains(data, []byte("host")) {
+			for _, m := range hostPatterns[0].re.Re().FindAllSubmatchIndex(data, 16) {
+				host := string(data[m[2]:m[3]])
+				r.hosts = append(r.hosts, hostRef{key: "host", host: host, file: f, hint: lineHint(data, m[0])})
 			}
+		}
+		for _, m := range hostPatterns[1].find(data) {
+			r.hosts = append(r.hosts, hostRef{key: string(m[1]), host: string(m[2]), file: f})
 		}
 		for _, m := range nameport.find(data) {
 			port, _ := strconv.Atoi(string(m[2]))

@@ -226,10 +226,13 @@ func (a *analyzer) service(u *unit) *Service {
 	if p := portInCommand(s.StartCommand); p > 0 {
 		ports = append(ports, cand{p, firstEvidenceFile(r, u.dir), "port in the start command"})
 	}
-	if sc.port > 0 {
+	// A static site's code names its dev server's port, not the port its
+	// files are served on.
+	static := r != nil && r.Kind == string(KindStatic)
+	if sc.port > 0 && !static {
 		ports = append(ports, cand{sc.port, sc.scanResult.portFile, sc.portReason})
 	}
-	if sc.envPort > 0 {
+	if sc.envPort > 0 && !static {
 		ports = append(ports, cand{sc.envPort, sc.envPortFile, "PORT in env file"})
 	}
 	defaultPort := false
@@ -315,7 +318,7 @@ func (a *analyzer) service(u *unit) *Service {
 	slices.Sort(s.Env)
 
 	s.Resources = recommend(s)
-	s.Confidence = math.Round(min(max(conf, 0.05), 1)*100) / 100
+	s.Confidence = math.Round(min(max(conf, 0.05), 0.99)*100) / 100
 	s.Evidence = dedupeEvidence(ev)
 	return s
 }

@@ -30,7 +30,7 @@ var stacks = []stack{
 	{"services", map[string]string{
 		"go.mod":  "module example.com/%s\n\ngo 1.22\n\nrequire github.com/gin-gonic/gin v1.10.0\n",
 		"main.go": "package main\n\nimport \"github.com/gin-gonic/gin\"\n\nfunc main() { r := gin.Default(); r.Run(\":8080\") }\n",
-	}, ".go", "package main\n\n// Handler%d handles things.\nfunc Handler%d() string { return \"ok\" }\n"},
+	}, ".go", "package handlers\n\n// Handler%d handles things.\nfunc Handler%d() string { return \"ok\" }\n"},
 	{"services", map[string]string{
 		"Cargo.toml":  "[package]\nname = \"%s\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\naxum = \"0.7\"\ntokio = \"1\"\n",
 		"src/main.rs": "fn main() { let addr = std::net::SocketAddr::from(([0, 0, 0, 0], 3000)); println!(\"{addr}\"); }\n",
