@@ -4,6 +4,7 @@
 set -euo pipefail
 
 need=()
+test -x /bin/busybox || need+=(busybox-static)
 command -v docker-compose >/dev/null 2>&1 || docker compose version >/dev/null 2>&1 || need+=(docker-compose)
 
 if [ ${#need[@]} -eq 0 ]; then

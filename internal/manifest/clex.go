@@ -1,7 +1,5 @@
 package manifest
 
-import "fmt"
-
 // cTok is a token of a C-like language (Swift manifests, Zig build files
 // and ZON): enough to find calls, named arguments and string literals.
 type cTok struct {
@@ -17,19 +15,7 @@ type cTok struct {
 
 // cMatch fills in match for every opening bracket of toks.
 func cMatch(toks []cTok) []cTok {
-	var open []int
-	for i := range toks {
-		switch toks[i].kind {
-		case '(', '[', '{':
-			toks[i].match = len(toks)
-			open = append(open, i)
-		case ')', ']', '}':
-			if n := len(open); n > 0 {
-				toks[open[n-1]].match = i
-				open = open[:n-1]
-			}
-		}
-	}
+	matchBrackets(len(toks), func(i int) byte { return toks[i].kind }, func(o, c int) { toks[o].match = c })
 	return toks
 }
 
@@ -45,8 +31,8 @@ func lexC(src []byte, block bool) ([]cTok, error) {
 
 func lexCRaw(src []byte, block bool) ([]cTok, error) {
 	var toks []cTok
-	line, depth := 1, 0
-	var stack []cTok
+	var br brackets
+	line := 1
 	s := src
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -78,7 +64,7 @@ func lexCRaw(src []byte, block bool) ([]cTok, error) {
 			for j < len(s) && s[j] != '\n' {
 				j++
 			}
-			toks = append(toks, cTok{'s', string(s[i+2 : j]), line, depth, 0})
+			toks = append(toks, cTok{'s', string(s[i+2 : j]), line, len(br), 0})
 			i = j
 		case c == '"' && i+2 < len(s) && s[i+1] == '"' && s[i+2] == '"':
 			start := line
@@ -91,7 +77,7 @@ func lexCRaw(src []byte, block bool) ([]cTok, error) {
 			if j+2 >= len(s) {
 				return toks, &Error{Line: start, Msg: "unterminated multi-line string"}
 			}
-			toks = append(toks, cTok{'s', string(s[i+3 : j]), start, depth, 0})
+			toks = append(toks, cTok{'s', string(s[i+3 : j]), start, len(br), 0})
 			i = j + 3
 		case c == '\'':
 			// Zig character literal ('{', '\n'): never a bracket.
@@ -102,63 +88,85 @@ func lexCRaw(src []byte, block bool) ([]cTok, error) {
 				}
 			}
 			if j < len(s) && s[j] == '\'' {
-				toks = append(toks, cTok{'n', string(s[i : j+1]), line, depth, 0})
+				toks = append(toks, cTok{'n', string(s[i : j+1]), line, len(br), 0})
 				i = j + 1
 			} else {
-				toks = append(toks, cTok{c, "'", line, depth, 0})
+				toks = append(toks, cTok{c, "'", line, len(br), 0})
 				i++
 			}
 		case c == '"':
-			var b []byte
-			j := i + 1
-			for ; j < len(s) && s[j] != '"' && s[j] != '\n'; j++ {
-				if s[j] == '\\' && j+1 < len(s) && s[j+1] != '\n' {
-					j++
-				}
-				b = append(b, s[j])
-			}
-			if j >= len(s) || s[j] != '"' {
+			text, end, ok := cString(s, i)
+			if !ok {
 				return toks, &Error{Line: line, Msg: "unterminated string"}
 			}
-			toks = append(toks, cTok{'s', string(b), line, depth, 0})
-			i = j + 1
-		case c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
-			j := i
-			for j < len(s) && (s[j] == '_' || s[j] >= 'a' && s[j] <= 'z' || s[j] >= 'A' && s[j] <= 'Z' || s[j] >= '0' && s[j] <= '9') {
-				j++
-			}
-			toks = append(toks, cTok{'i', string(s[i:j]), line, depth, 0})
+			toks = append(toks, cTok{'s', text, line, len(br), 0})
+			i = end
+		case cIdentStart(c):
+			j := cIdentEnd(s, i)
+			toks = append(toks, cTok{'i', string(s[i:j]), line, len(br), 0})
 			i = j
 		case c >= '0' && c <= '9':
 			j := i
 			for j < len(s) && (s[j] == '.' || s[j] == '_' || s[j] >= '0' && s[j] <= '9' || s[j] >= 'a' && s[j] <= 'z' || s[j] >= 'A' && s[j] <= 'Z') {
 				j++
 			}
-			toks = append(toks, cTok{'n', string(s[i:j]), line, depth, 0})
+			toks = append(toks, cTok{'n', string(s[i:j]), line, len(br), 0})
 			i = j
-		case c == '(' || c == '[' || c == '{':
-			t := cTok{c, string(c), line, depth, 0}
-			toks = append(toks, t)
-			stack = append(stack, t)
-			depth++
-			i++
-		case c == ')' || c == ']' || c == '}':
-			want := map[byte]byte{')': '(', ']': '[', '}': '{'}[c]
-			if len(stack) == 0 || stack[len(stack)-1].kind != want {
-				return toks, &Error{Line: line, Msg: fmt.Sprintf("unexpected %q", c)}
-			}
-			stack = stack[:len(stack)-1]
-			depth--
-			toks = append(toks, cTok{c, string(c), line, depth, 0})
-			i++
 		default:
-			toks = append(toks, cTok{c, string(c), line, depth, 0})
+			var err error
+			if toks, err = cPunct(toks, &br, c, line); err != nil {
+				return toks, err
+			}
 			i++
 		}
 	}
-	if len(stack) > 0 {
-		o := stack[len(stack)-1]
-		return toks, &Error{Line: o.line, Msg: fmt.Sprintf("%q is never closed", o.kind)}
+	return toks, br.unclosed()
+}
+
+// cString reads the one-line string quoted by s[i] (a backslash keeps the
+// byte after it); it returns the text and the index after the closing
+// quote, or false when the line or the input ends first.
+func cString(s []byte, i int) (string, int, bool) {
+	q := s[i]
+	var b []byte
+	j := i + 1
+	for ; j < len(s) && s[j] != q && s[j] != '\n'; j++ {
+		if s[j] == '\\' && j+1 < len(s) && s[j+1] != '\n' {
+			j++
+		}
+		b = append(b, s[j])
+	}
+	if j >= len(s) || s[j] != q {
+		return "", j, false
+	}
+	return string(b), j + 1, true
+}
+
+func cIdentStart(c byte) bool { return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+// cIdentEnd returns the index after the identifier starting at s[i].
+func cIdentEnd(s []byte, i int) int {
+	for i < len(s) && (cIdentStart(s[i]) || s[i] >= '0' && s[i] <= '9') {
+		i++
+	}
+	return i
+}
+
+// cPunct appends the punctuation byte c read on line as a token of its
+// own, keeping the bracket stack: a closing bracket that does not match
+// fails with the line.
+func cPunct(toks []cTok, br *brackets, c byte, line int) ([]cTok, error) {
+	switch c {
+	case '(', '[', '{':
+		toks = append(toks, cTok{c, string(c), line, len(*br), 0})
+		br.open(c, line)
+	case ')', ']', '}':
+		if err := br.close(c, line); err != nil {
+			return toks, err
+		}
+		toks = append(toks, cTok{c, string(c), line, len(*br), 0})
+	default:
+		toks = append(toks, cTok{c, string(c), line, len(*br), 0})
 	}
 	return toks, nil
 }

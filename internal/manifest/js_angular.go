@@ -1,6 +1,10 @@
 package manifest
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"maps"
+	"slices"
+)
 
 // AngularJSON is the part of an angular.json Kyozo uses: the application
 // projects and how each is built.
@@ -14,10 +18,10 @@ type AngularApp struct {
 	Name    string
 	Root    string
 	Builder string // the build target's builder
-	// OutputPath is options.jsOutputPath (or its "base"); "" means the
+	// OutputPath is options.outputPath (or its "base"); "" means the
 	// builder's default, dist/<name>.
 	OutputPath string
-	// Browser is jsOutputPath.browser when jsOutputPath is an object; nil when
+	// Browser is outputPath.browser when outputPath is an object; nil when
 	// unset (the application builder's default is "browser").
 	Browser *string
 	// SSR is set when the build renders on a server (options.ssr or
@@ -37,7 +41,6 @@ type angularTargetWire struct {
 // ParseAngularJSON reads an angular.json (comments allowed, as the Angular
 // CLI allows them).
 func ParseAngularJSON(data []byte) (*AngularJSON, error) {
-	data = jsStripBOM(data)
 	var w struct {
 		DefaultProject string `json:"defaultProject"`
 		Projects       map[string]struct {
@@ -47,12 +50,12 @@ func ParseAngularJSON(data []byte) (*AngularJSON, error) {
 			Targets     map[string]angularTargetWire `json:"targets"`
 		} `json:"projects"`
 	}
-	err := DecodeJSONC(data, &w)
-	if err != nil && !json.Valid(StripJSONC(data)) {
+	ok, err := jsDecodeJSONC(data, &w)
+	if !ok {
 		return nil, err
 	}
 	a := &AngularJSON{}
-	for _, name := range jsSortedKeys(w.Projects) {
+	for _, name := range slices.Sorted(maps.Keys(w.Projects)) {
 		p := w.Projects[name]
 		if p.ProjectType != "" && p.ProjectType != "application" {
 			continue
@@ -81,13 +84,4 @@ func ParseAngularJSON(data []byte) (*AngularJSON, error) {
 		}
 	}
 	return a, err
-}
-
-// jsTruthy reports whether a JSON value is present and not false, null or "".
-func jsTruthy(raw json.RawMessage) bool {
-	switch string(raw) {
-	case "", "null", "false", `""`:
-		return false
-	}
-	return true
 }

@@ -3,6 +3,7 @@ package manifest
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 )
 
@@ -44,10 +45,9 @@ type denoJSONWire struct {
 // commas allowed). On a field of the wrong type it returns the rest of the
 // configuration with the error.
 func ParseDenoJSON(data []byte) (*DenoJSON, error) {
-	data = jsStripBOM(data)
 	var w denoJSONWire
-	err := DecodeJSONC(data, &w)
-	if err != nil && !json.Valid(StripJSONC(data)) {
+	ok, err := jsDecodeJSONC(data, &w)
+	if !ok {
 		return nil, err
 	}
 	d := &DenoJSON{
@@ -59,7 +59,7 @@ func ParseDenoJSON(data []byte) (*DenoJSON, error) {
 			err = &Error{Line: KeyLine(data, field), Msg: fmt.Sprintf("%q must be %s", field, want)}
 		}
 	}
-	for _, name := range jsSortedKeys(w.Tasks) {
+	for _, name := range slices.Sorted(maps.Keys(w.Tasks)) {
 		raw := w.Tasks[name]
 		var s string
 		if json.Unmarshal(raw, &s) == nil {
@@ -75,21 +75,21 @@ func ParseDenoJSON(data []byte) (*DenoJSON, error) {
 		}
 		bad(name, "a command line or {\"command\": …}")
 	}
-	if len(w.Exports) > 0 && string(w.Exports) != "null" {
+	if jsPresent(w.Exports) {
 		var s string
 		var m map[string]string
 		switch {
 		case json.Unmarshal(w.Exports, &s) == nil:
 			d.Exports = []string{s}
 		case json.Unmarshal(w.Exports, &m) == nil:
-			for _, k := range jsSortedKeys(m) {
+			for _, k := range slices.Sorted(maps.Keys(m)) {
 				d.Exports = append(d.Exports, m[k])
 			}
 		default:
 			bad("exports", "a path or an object of paths")
 		}
 	}
-	if len(w.Workspace) > 0 && string(w.Workspace) != "null" {
+	if jsPresent(w.Workspace) {
 		var list []string
 		var o struct {
 			Members []string `json:"members"`
@@ -103,7 +103,7 @@ func ParseDenoJSON(data []byte) (*DenoJSON, error) {
 			bad("workspace", "an array of folders")
 		}
 	}
-	if len(w.Lock) > 0 && string(w.Lock) != "null" {
+	if jsPresent(w.Lock) {
 		var b bool
 		var s string
 		var o struct {
@@ -143,11 +143,4 @@ func (d *DenoJSON) ImportNames() []string {
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
-}
-
-func jsStripBOM(data []byte) []byte {
-	if len(data) >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF {
-		return data[3:]
-	}
-	return data
 }

@@ -101,7 +101,7 @@ func ParseMoonToolchain(data []byte) (*MoonToolchain, error) {
 	return t, nil
 }
 
-// jsScalar renders a YAML jsScalar (a version may be written 20 or 20.1).
+// jsScalar renders a YAML scalar (a version may be written 20 or 20.1).
 func jsScalar(v any) string {
 	switch t := v.(type) {
 	case string:

@@ -3,6 +3,8 @@ package manifest
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 )
 
 // NxJSON is the part of an Nx workspace's nx.json Kyozo uses.
@@ -18,7 +20,6 @@ type NxJSON struct {
 
 // ParseNxJSON reads an nx.json (comments allowed, as Nx allows them).
 func ParseNxJSON(data []byte) (*NxJSON, error) {
-	data = jsStripBOM(data)
 	var w struct {
 		WorkspaceLayout struct {
 			AppsDir string `json:"appsDir"`
@@ -26,8 +27,8 @@ func ParseNxJSON(data []byte) (*NxJSON, error) {
 		} `json:"workspaceLayout"`
 		Plugins []json.RawMessage `json:"plugins"`
 	}
-	err := DecodeJSONC(data, &w)
-	if err != nil && !json.Valid(StripJSONC(data)) {
+	ok, err := jsDecodeJSONC(data, &w)
+	if !ok {
 		return nil, err
 	}
 	n := &NxJSON{AppsDir: w.WorkspaceLayout.AppsDir, LibsDir: w.WorkspaceLayout.LibsDir}
@@ -58,7 +59,7 @@ type ProjectJSON struct {
 // say where the build goes and what it runs.
 type NxTarget struct {
 	Executor   string
-	OutputPath string // options.jsOutputPath (a string, or {"base": …})
+	OutputPath string // options.outputPath (a string, or {"base": …})
 	Main       string // options.main
 	Command    string // options.command of nx:run-commands
 	// BuildTarget is a serve target's "project:target" it runs.
@@ -79,7 +80,6 @@ type nxTargetWire struct {
 
 // ParseProjectJSON reads an Nx project.json.
 func ParseProjectJSON(data []byte) (*ProjectJSON, error) {
-	data = jsStripBOM(data)
 	var w struct {
 		Name        string                     `json:"name"`
 		ProjectType string                     `json:"projectType"`
@@ -87,12 +87,12 @@ func ParseProjectJSON(data []byte) (*ProjectJSON, error) {
 		Tags        []string                   `json:"tags"`
 		Targets     map[string]json.RawMessage `json:"targets"`
 	}
-	err := DecodeJSONC(data, &w)
-	if err != nil && !json.Valid(StripJSONC(data)) {
+	ok, err := jsDecodeJSONC(data, &w)
+	if !ok {
 		return nil, err
 	}
 	p := &ProjectJSON{Name: w.Name, ProjectType: w.ProjectType, SourceRoot: w.SourceRoot, Tags: w.Tags}
-	for _, name := range jsSortedKeys(w.Targets) {
+	for _, name := range slices.Sorted(maps.Keys(w.Targets)) {
 		var t nxTargetWire
 		if e := json.Unmarshal(w.Targets[name], &t); e != nil {
 			if err == nil {
@@ -119,7 +119,7 @@ func ParseProjectJSON(data []byte) (*ProjectJSON, error) {
 	return p, err
 }
 
-// jsOutputPath reads an jsOutputPath that is a string or {"base": …}.
+// jsOutputPath reads an outputPath that is a string or {"base": …}.
 func jsOutputPath(raw json.RawMessage) string {
 	var s string
 	if json.Unmarshal(raw, &s) == nil {

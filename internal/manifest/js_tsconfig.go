@@ -1,7 +1,5 @@
 package manifest
 
-import "encoding/json"
-
 // TSConfig is the part of a tsconfig.json that says where `tsc` writes:
 // how a TypeScript entry (src/index.ts) maps to the file to run
 // (dist/index.js). "extends" is not followed.
@@ -12,15 +10,14 @@ type TSConfig struct {
 
 // ParseTSConfig reads a tsconfig.json (comments and trailing commas allowed).
 func ParseTSConfig(data []byte) (*TSConfig, error) {
-	data = jsStripBOM(data)
 	var w struct {
 		CompilerOptions struct {
 			OutDir  string `json:"outDir"`
 			RootDir string `json:"rootDir"`
 		} `json:"compilerOptions"`
 	}
-	err := DecodeJSONC(data, &w)
-	if err != nil && !json.Valid(StripJSONC(data)) {
+	ok, err := jsDecodeJSONC(data, &w)
+	if !ok {
 		return nil, err
 	}
 	return &TSConfig{OutDir: w.CompilerOptions.OutDir, RootDir: w.CompilerOptions.RootDir}, err

@@ -1,6 +1,10 @@
 package manifest
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"maps"
+	"slices"
+)
 
 // TurboJSON is a Turborepo turbo.json: the tasks it knows and where their
 // output goes. Members come from the package manager's workspaces, not from
@@ -20,18 +24,17 @@ type TurboTask struct {
 // ParseTurboJSON reads a turbo.json (2.x "tasks" or 1.x "pipeline";
 // comments allowed, as turbo allows them).
 func ParseTurboJSON(data []byte) (*TurboJSON, error) {
-	data = jsStripBOM(data)
 	var w struct {
 		Tasks    map[string]json.RawMessage `json:"tasks"`
 		Pipeline map[string]json.RawMessage `json:"pipeline"`
 	}
-	err := DecodeJSONC(data, &w)
-	if err != nil && !json.Valid(StripJSONC(data)) {
+	ok, err := jsDecodeJSONC(data, &w)
+	if !ok {
 		return nil, err
 	}
 	t := &TurboJSON{Tasks: map[string]TurboTask{}}
 	for _, m := range []map[string]json.RawMessage{w.Pipeline, w.Tasks} {
-		for _, name := range jsSortedKeys(m) {
+		for _, name := range slices.Sorted(maps.Keys(m)) {
 			var tw struct {
 				DependsOn  []string `json:"dependsOn"`
 				Outputs    []string `json:"outputs"`

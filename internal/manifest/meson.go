@@ -1,9 +1,6 @@
 package manifest
 
-import (
-	"fmt"
-	"strings"
-)
+import "strings"
 
 // MesonProject is what Kyozo reads of a meson.build.
 type MesonProject struct {
@@ -87,8 +84,8 @@ func lexMeson(s []byte) ([]cTok, error) {
 
 func lexMesonRaw(s []byte) ([]cTok, error) {
 	var toks []cTok
-	var stack []cTok
-	line, depth := 1, 0
+	var br brackets
+	line := 1
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
@@ -113,53 +110,27 @@ func lexMesonRaw(s []byte) ([]cTok, error) {
 				}
 				body := string(s[i+3 : i+3+k])
 				line += strings.Count(body, "\n")
-				toks = append(toks, cTok{'s', body, start, depth, 0})
+				toks = append(toks, cTok{'s', body, start, len(br), 0})
 				i += 3 + k + 3
 				continue
 			}
-			var b []byte
-			j := i + 1
-			for ; j < len(s) && s[j] != '\'' && s[j] != '\n'; j++ {
-				if s[j] == '\\' && j+1 < len(s) && s[j+1] != '\n' {
-					j++
-				}
-				b = append(b, s[j])
-			}
-			if j >= len(s) || s[j] != '\'' {
+			text, end, ok := cString(s, i)
+			if !ok {
 				return toks, &Error{Line: start, Msg: "unterminated string"}
 			}
-			toks = append(toks, cTok{'s', string(b), start, depth, 0})
-			i = j + 1
-		case c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
-			j := i
-			for j < len(s) && (s[j] == '_' || s[j] >= 'a' && s[j] <= 'z' || s[j] >= 'A' && s[j] <= 'Z' || s[j] >= '0' && s[j] <= '9') {
-				j++
-			}
-			toks = append(toks, cTok{'i', string(s[i:j]), line, depth, 0})
+			toks = append(toks, cTok{'s', text, start, len(br), 0})
+			i = end
+		case cIdentStart(c):
+			j := cIdentEnd(s, i)
+			toks = append(toks, cTok{'i', string(s[i:j]), line, len(br), 0})
 			i = j
-		case c == '(' || c == '[' || c == '{':
-			t := cTok{c, string(c), line, depth, 0}
-			toks = append(toks, t)
-			stack = append(stack, t)
-			depth++
-			i++
-		case c == ')' || c == ']' || c == '}':
-			want := map[byte]byte{')': '(', ']': '[', '}': '{'}[c]
-			if len(stack) == 0 || stack[len(stack)-1].kind != want {
-				return toks, &Error{Line: line, Msg: fmt.Sprintf("unexpected %q", c)}
-			}
-			stack = stack[:len(stack)-1]
-			depth--
-			toks = append(toks, cTok{c, string(c), line, depth, 0})
-			i++
 		default:
-			toks = append(toks, cTok{c, string(c), line, depth, 0})
+			var err error
+			if toks, err = cPunct(toks, &br, c, line); err != nil {
+				return toks, err
+			}
 			i++
 		}
 	}
-	if len(stack) > 0 {
-		o := stack[len(stack)-1]
-		return toks, &Error{Line: o.line, Msg: fmt.Sprintf("%q is never closed", o.kind)}
-	}
-	return toks, nil
+	return toks, br.unclosed()
 }

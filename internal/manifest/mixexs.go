@@ -1,9 +1,6 @@
 package manifest
 
-import (
-	"fmt"
-	"strings"
-)
+import "strings"
 
 // MixProject is what Kyozo reads of a mix.exs. mix.exs is Elixir code, so it
 // is scanned, not evaluated: the keyword lists of project/0, application/0,
@@ -256,22 +253,12 @@ type exTok struct {
 // exMatch fills in match for every opening bracket, so scans jump over
 // nested groups and stay linear on deeply nested input.
 func exMatch(toks []exTok) []exTok {
-	var open []int
-	for i := range toks {
+	matchBrackets(len(toks), func(i int) byte {
 		if toks[i].kind != exPunct {
-			continue
+			return 0
 		}
-		switch toks[i].text {
-		case "{", "[", "(":
-			toks[i].match = len(toks)
-			open = append(open, i)
-		case "}", "]", ")":
-			if n := len(open); n > 0 {
-				toks[open[n-1]].match = i
-				open = open[:n-1]
-			}
-		}
-	}
+		return toks[i].text[0]
+	}, func(o, c int) { toks[o].match = c })
 	return toks
 }
 
@@ -291,16 +278,12 @@ func lexElixir(data []byte) ([]exTok, error) {
 
 func lexElixirRaw(data []byte) ([]exTok, error) {
 	var toks []exTok
-	line, depth := 1, 0
-	type open struct {
-		c    byte
-		line int
-	}
-	var stack []open
+	var br brackets
+	line := 1
 	s := data
 	i := 0
 	emit := func(k exKind, text string) {
-		toks = append(toks, exTok{k, text, line, depth, 0})
+		toks = append(toks, exTok{k, text, line, len(br), 0})
 	}
 	for i < len(s) {
 		c := s[i]
@@ -412,16 +395,12 @@ func lexElixirRaw(data []byte) ([]exTok, error) {
 			i = j
 		case c == '{' || c == '[' || c == '(':
 			emit(exPunct, string(c))
-			stack = append(stack, open{c, line})
-			depth++
+			br.open(c, line)
 			i++
 		case c == '}' || c == ']' || c == ')':
-			want := map[byte]byte{'}': '{', ']': '[', ')': '('}[c]
-			if len(stack) == 0 || stack[len(stack)-1].c != want {
-				return toks, &Error{Line: line, Msg: fmt.Sprintf("unexpected %q", c)}
+			if err := br.close(c, line); err != nil {
+				return toks, err
 			}
-			stack = stack[:len(stack)-1]
-			depth--
 			emit(exPunct, string(c))
 			i++
 		case c == ',':
@@ -432,11 +411,7 @@ func lexElixirRaw(data []byte) ([]exTok, error) {
 			i++
 		}
 	}
-	if len(stack) > 0 {
-		o := stack[len(stack)-1]
-		return toks, &Error{Line: o.line, Msg: fmt.Sprintf("%q is never closed", o.c)}
-	}
-	return toks, nil
+	return toks, br.unclosed()
 }
 
 // exQuoted reads a quoted string at s[0]; it returns the text (escapes kept

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -132,9 +133,9 @@ func ParsePackageJSON(data []byte) (*PackageJSON, error) {
 			p.Dependencies[k] = v
 		}
 	}
-	p.HasExports = len(w.Exports) > 0 && string(w.Exports) != "null"
-	p.HasFiles = len(w.Files) > 0 && string(w.Files) != "null"
-	for _, f := range jsSortedKeys(w.Pnpm.PatchedDependencies) {
+	p.HasExports = jsPresent(w.Exports)
+	p.HasFiles = jsPresent(w.Files)
+	for _, f := range slices.Sorted(maps.Keys(w.Pnpm.PatchedDependencies)) {
 		if v := w.Pnpm.PatchedDependencies[f]; v != "" {
 			p.PatchedDependencies = append(p.PatchedDependencies, v)
 		}
@@ -176,17 +177,8 @@ func ParsePackageJSON(data []byte) (*PackageJSON, error) {
 	return p, err
 }
 
-// jsDecodeLoose decodes raw into v; an absent or null value decodes to nothing
-// and counts as success.
-func jsDecodeLoose(raw json.RawMessage, v any) bool {
-	if len(raw) == 0 || string(raw) == "null" {
-		return true
-	}
-	return json.Unmarshal(raw, v) == nil
-}
-
 func (p *PackageJSON) decodeBin(raw json.RawMessage) bool {
-	if len(raw) == 0 || string(raw) == "null" {
+	if !jsPresent(raw) {
 		return true
 	}
 	var s string
@@ -217,7 +209,7 @@ func (p *PackageJSON) decodeBin(raw json.RawMessage) bool {
 }
 
 func (p *PackageJSON) decodeWorkspaces(raw json.RawMessage) bool {
-	if len(raw) == 0 || string(raw) == "null" {
+	if !jsPresent(raw) {
 		return true
 	}
 	var list []string
@@ -233,25 +225,6 @@ func (p *PackageJSON) decodeWorkspaces(raw json.RawMessage) bool {
 		return true
 	}
 	return false
-}
-
-func jsNonEmpty(list []string) []string {
-	var out []string
-	for _, s := range list {
-		if s = strings.TrimSpace(s); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-func jsSortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }
 
 // KeyLine returns the line of the first `"key":` in a JSON document, or 0:

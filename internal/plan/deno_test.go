@@ -22,18 +22,7 @@ func denoGoldenServices() map[string]*topology.Service {
 	return map[string]*topology.Service{"deno-fresh": fresh, "deno-workspace-member": member}
 }
 
-func TestDenoGolden(t *testing.T) {
-	for name, s := range denoGoldenServices() {
-		t.Run(name, func(t *testing.T) {
-			got, err := Generate(s, DefaultImages())
-			if err != nil {
-				t.Fatal(err)
-			}
-			nodeCheckDockerfile(t, got)
-			golden(t, "dockerfiles/"+name+".Dockerfile", got)
-		})
-	}
-}
+func TestDenoGolden(t *testing.T) { jsGolden(t, denoGoldenServices()) }
 
 func TestDenoImageOverride(t *testing.T) {
 	got, err := Generate(denoGoldenServices()["deno-fresh"], DefaultImages().With(map[string]string{"deno": "mirror/deno:{version:2}"}))

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/kyozo/kyozo/internal/topology"
+	"github.com/kyozo/kyozo/internal/topology/stacks"
 )
 
 // ErrNoGenerator is returned for a service whose stack has no generator
@@ -138,17 +139,7 @@ func CommandArgv(cmd string) []string {
 
 // ValidHealthPath reports whether p is a plain URL path safe to put in a
 // health check command.
-func ValidHealthPath(p string) bool {
-	if !strings.HasPrefix(p, "/") || len(p) > 200 {
-		return false
-	}
-	for _, c := range p {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("/-_.~", c)) {
-			return false
-		}
-	}
-	return true
-}
+func ValidHealthPath(p string) bool { return stacks.ValidHealthPath(p) }
 
 // relPath returns target relative to base, both slash-separated tree paths
 // with "." for the root.

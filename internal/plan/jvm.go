@@ -199,8 +199,7 @@ func jvmGradle(g *Gen, layout, art string) error {
 	gradle := "gradle"
 	g.D.From(g.Image("gradle", 1), "build")
 	g.D.Workdir("/src")
-	compiledCopyManifests(g, s.Build.Lockfiles, strings.Split(g.Extra("copy-dirs"), "\n")...)
-	compiledCopyDirs(g, g.Extra("copy-dirs"))
+	jvmCopyBuildFiles(g)
 	if g.Extra("gradle-wrapper") == "1" {
 		gradle = "./gradlew"
 		g.D.Run("chmod +x gradlew")
@@ -219,6 +218,16 @@ func jvmGradle(g *Gen, layout, art string) error {
 		g.D.RunArgv("sh", "-c", jvmPickJar, "pick-jar", art)
 	}
 	return nil
+}
+
+// jvmCopyBuildFiles copies what a Gradle or sbt build needs to resolve its
+// dependencies: its scripts, settings and lockfiles, and, whole, the
+// build-logic folders the detector listed in "copy-dirs" (buildSrc,
+// build-logic, sbt's project/).
+func jvmCopyBuildFiles(g *Gen) {
+	dirs := g.Extra("copy-dirs")
+	compiledCopyManifests(g, g.S.Build.Lockfiles, strings.Split(dirs, "\n")...)
+	compiledCopyDirs(g, dirs)
 }
 
 // jvmGradlePath accepts ":" and ":app:api".
@@ -258,8 +267,7 @@ func jvmSbt(g *Gen, layout, art string) error {
 	}
 	g.D.From(g.Image("sbt", 0), "build")
 	g.D.Workdir("/src")
-	compiledCopyManifests(g, s.Build.Lockfiles, strings.Split(g.Extra("copy-dirs"), "\n")...)
-	compiledCopyDirs(g, g.Extra("copy-dirs"))
+	jvmCopyBuildFiles(g)
 	add := g.Extra("sbt-add-packager") == "1"
 	if add {
 		// Separate files: the sources copied later cannot overwrite them.

@@ -81,8 +81,14 @@ func nodeGoldenServices() map[string]*topology.Service {
 	}
 }
 
-func TestNodeGolden(t *testing.T) {
-	for name, s := range nodeGoldenServices() {
+func TestNodeGolden(t *testing.T) { jsGolden(t, nodeGoldenServices()) }
+
+// jsGolden generates the Dockerfile of each service of the JavaScript
+// family with the default images, checks it and compares it with
+// testdata/dockerfiles/<name>.Dockerfile.
+func jsGolden(t *testing.T, services map[string]*topology.Service) {
+	t.Helper()
+	for name, s := range services {
 		t.Run(name, func(t *testing.T) {
 			got, err := Generate(s, DefaultImages())
 			if err != nil {

@@ -44,49 +44,17 @@ var otherImages = Images{
 	"shell": "debian:bookworm-slim",
 }
 
-// tailApt installs Debian packages. Package names come from the
-// generators' own tables, never from the tree.
-func tailApt(g *Gen, pkgs ...string) {
-	if len(pkgs) == 0 {
-		return
-	}
-	g.D.Run("apt-get update && apt-get install -y --no-install-recommends " + strings.Join(pkgs, " ") + " && rm -rf /var/lib/apt/lists/*")
-}
-
 // tailCopyFiles copies manifests and lockfiles (tree paths) to the same
 // places below the working folder, one COPY per folder, so dependency
 // layers are cached until one of them changes.
 func tailCopyFiles(g *Gen, files []string) {
-	var dirs []string
-	byDir := map[string][]string{}
+	var rels []string
 	for _, f := range files {
-		rel := g.Rel(f)
-		if rel == "." || strings.HasPrefix(rel, "../") {
-			continue
-		}
-		d := path.Dir(rel)
-		if _, ok := byDir[d]; !ok {
-			dirs = append(dirs, d)
-		}
-		byDir[d] = append(byDir[d], rel)
-	}
-	for _, d := range dirs {
-		dst := "./"
-		if d != "." {
-			dst = d + "/"
-		}
-		g.D.Copy("", "", dst, byDir[d]...)
-	}
-}
-
-// tailHas reports whether one of the lockfiles has this base name.
-func tailHas(files []string, name string) bool {
-	for _, f := range files {
-		if path.Base(f) == name {
-			return true
+		if rel := g.Rel(f); rel != "." && !strings.HasPrefix(rel, "../") {
+			rels = append(rels, rel)
 		}
 	}
-	return false
+	copyToSameFolders(g, rels)
 }
 
 // tailName checks a binary, target or release name the detector found

@@ -41,7 +41,7 @@ func genElixir(g *Gen) error {
 	g.D.Blank()
 
 	g.D.From(g.Image("elixir-runtime", 0), "")
-	tailApt(g, "libstdc++6", "openssl", "libncurses6", "locales", "ca-certificates")
+	aptInstall(g, "libstdc++6", "openssl", "libncurses6", "locales", "ca-certificates")
 	g.D.Run("sed -i '/en_US.UTF-8/s/^# //g' /etc/locale.gen && locale-gen")
 	g.D.Env("LANG", "en_US.UTF-8")
 	g.D.Env("LANGUAGE", "en_US:en")

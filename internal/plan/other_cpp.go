@@ -70,7 +70,7 @@ func genCpp(g *Gen) error {
 		tools = []string{"meson", "ninja-build", "pkg-config"}
 	}
 	g.D.From(g.Image("cpp", 1), "build")
-	tailApt(g, tailUnique(append(tools, build...))...)
+	aptInstall(g, tailUnique(append(tools, build...))...)
 	g.D.Env("LDFLAGS", "-static-libstdc++ -static-libgcc")
 	g.D.Workdir("/app")
 	g.D.Copy("", "", "./", ".")
@@ -86,7 +86,7 @@ func genCpp(g *Gen) error {
 	g.D.Blank()
 
 	g.D.From(g.Image("cpp-runtime", 0), "")
-	tailApt(g, tailUnique(append(run, "ca-certificates"))...)
+	aptInstall(g, tailUnique(append(run, "ca-certificates"))...)
 	g.D.Workdir("/app")
 	g.D.Copy("build", "", "/app/bin/"+target, "/out/"+target)
 	g.Finish("", g.StartArgv())
@@ -130,7 +130,7 @@ func genCobol(g *Gen) error {
 		argv = append(argv, src)
 	}
 	g.D.From(g.Image("cobol", 0), "build")
-	tailApt(g, "gnucobol")
+	aptInstall(g, "gnucobol")
 	g.D.Workdir("/app")
 	g.D.Copy("", "", "./", ".")
 	tailWorkdir(g)
@@ -139,7 +139,7 @@ func genCobol(g *Gen) error {
 	g.D.Blank()
 
 	g.D.From(g.Image("cobol-runtime", 0), "")
-	tailApt(g, "libcob4")
+	aptInstall(g, "libcob4")
 	g.D.Workdir("/app")
 	g.D.Copy("build", "", "/app/bin/"+prog, "/out/"+prog)
 	g.Finish("", g.StartArgv())

@@ -18,7 +18,7 @@ func genCrystal(g *Gen) error {
 	g.D.From(g.Image("crystal", 3), "build")
 	g.D.Workdir("/app")
 	tailCopyFiles(g, s.Build.Lockfiles)
-	if tailHas(s.Build.Lockfiles, "shard.lock") {
+	if hasLockfile(s.Build.Lockfiles, "shard.lock") {
 		g.D.Run("shards install --production")
 	} else {
 		g.D.Run("shards install --without-development")
@@ -127,7 +127,7 @@ func genHaskell(g *Gen) error {
 	g.D.Blank()
 
 	g.D.From(g.Image("haskell-runtime", 0), "")
-	tailApt(g, "libgmp10", "zlib1g", "netbase", "ca-certificates")
+	aptInstall(g, "libgmp10", "zlib1g", "netbase", "ca-certificates")
 	g.D.Workdir("/app")
 	g.D.Copy("build", "", "/app/bin/"+exe, "/out/"+exe)
 	g.Finish("", g.StartArgv())
@@ -187,12 +187,12 @@ func genZig(g *Gen) error {
 		archive = `zig-linux-$(uname -m)-${ZIG_VERSION}`
 	}
 	g.D.From(g.Image("zig", 0), "build")
-	tailApt(g, "ca-certificates", "curl", "xz-utils")
+	aptInstall(g, "ca-certificates", "curl", "xz-utils")
 	g.D.Arg("ZIG_VERSION", version)
 	g.D.Run(`mkdir -p /opt/zig && curl -fsSL "https://ziglang.org/download/${ZIG_VERSION}/` + archive + `.tar.xz" | tar -xJ -C /opt/zig --strip-components=1 && ln -s /opt/zig/zig /usr/local/bin/zig`)
 	g.D.Workdir("/app")
 	tailCopyFiles(g, s.Build.Lockfiles)
-	if tailHas(s.Build.Lockfiles, "build.zig.zon") && tailVersionAtLeast(version, 0, 12, 0) {
+	if hasLockfile(s.Build.Lockfiles, "build.zig.zon") && tailVersionAtLeast(version, 0, 12, 0) {
 		g.D.Run("zig build --fetch")
 	}
 	g.D.Copy("", "", "./", ".")

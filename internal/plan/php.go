@@ -19,15 +19,12 @@ var phpImages = Images{
 // the sources, and the autoloader dumped with the app's classes.
 func genPHP(g *Gen) error {
 	s := g.S
-	assets := ""
-	if s.Build.Assets == "node" {
-		var err error
-		if assets, err = assetsStage(g); err != nil {
-			return err
-		}
+	assets, err := assetsStage(g)
+	if err != nil {
+		return err
 	}
 	g.D.From(g.Image("php", 2), "")
-	composer := slices.ContainsFunc(s.Build.Lockfiles, func(p string) bool { return path.Base(p) == "composer.json" })
+	composer := hasLockfile(s.Build.Lockfiles, "composer.json")
 	// install-php-extensions ships in the FrankenPHP images; zip lets
 	// Composer unpack archives without unzip.
 	exts := []string{"install-php-extensions", "opcache"}

@@ -22,12 +22,9 @@ const pyPath = "/app/.venv/bin:/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin
 // end assets when the engine found a package.json beside the project.
 func genPython(g *Gen) error {
 	s := g.S
-	assets := ""
-	if s.Build.Assets == "node" {
-		var err error
-		if assets, err = assetsStage(g); err != nil {
-			return err
-		}
+	assets, err := assetsStage(g)
+	if err != nil {
+		return err
 	}
 	g.D.From(g.Image("python", 2), "")
 	g.D.Env("PYTHONDONTWRITEBYTECODE", "1")
@@ -87,9 +84,7 @@ func genPython(g *Gen) error {
 // (pre) and those that need the sources (post).
 func pyInstall(g *Gen) (pre, post [][]string) {
 	s := g.S
-	locked := func(name string) bool {
-		return slices.ContainsFunc(s.Build.Lockfiles, func(p string) bool { return path.Base(p) == name })
-	}
+	locked := func(name string) bool { return hasLockfile(s.Build.Lockfiles, name) }
 	switch s.PackageManager {
 	case "poetry":
 		g.D.Run("pip install poetry")
@@ -147,8 +142,7 @@ func pyInstall(g *Gen) (pre, post [][]string) {
 // places under the working directory, one COPY per folder. The whole
 // family uses it.
 func pyCopyManifests(g *Gen, files []string) {
-	var dirs []string
-	byDir := map[string][]string{}
+	var rels []string
 	for _, f := range files {
 		rel := g.Rel(f)
 		if strings.HasPrefix(rel, "../") || slices.Contains(assetsManifests, path.Base(rel)) {
@@ -156,19 +150,9 @@ func pyCopyManifests(g *Gen, files []string) {
 			// would only undo the dependency layer's cache.
 			continue
 		}
-		d := path.Dir(rel)
-		if _, ok := byDir[d]; !ok {
-			dirs = append(dirs, d)
-		}
-		byDir[d] = append(byDir[d], rel)
+		rels = append(rels, rel)
 	}
-	for _, d := range dirs {
-		dst := "./"
-		if d != "." {
-			dst = d + "/"
-		}
-		g.D.Copy("", "", dst, byDir[d]...)
-	}
+	copyToSameFolders(g, rels)
 }
 
 // pyAptPackage is a Debian package name as the detectors write them.
@@ -193,10 +177,7 @@ func pyAptInstall(g *Gen, list string) {
 			pkgs = append(pkgs, p)
 		}
 	}
-	if len(pkgs) == 0 {
-		return
-	}
-	g.D.Run("apt-get update && apt-get install -y --no-install-recommends " + strings.Join(pkgs, " ") + " && rm -rf /var/lib/apt/lists/*")
+	aptInstall(g, pkgs...)
 }
 
 // assetsManifests are the node files the engine lists among a service's
@@ -214,10 +195,14 @@ var assetsLockfiles = []struct{ file, install string }{
 
 // assetsStage writes a node stage that installs the front-end packages
 // beside a Python, Ruby or PHP project (with its lockfile when there is one)
-// and runs the assets build; it returns the stage's name for COPY --from.
+// and runs the assets build; it returns the stage's name for COPY --from,
+// or "" when the engine found no assets build (Build.Assets is not "node").
 // Its /app is the service's folder.
 func assetsStage(g *Gen) (string, error) {
 	s := g.S
+	if s.Build.Assets != "node" {
+		return "", nil
+	}
 	if g.images.Ref("node", "") == "" {
 		return "", errors.New("no base image for the node assets build (image key \"node\")")
 	}

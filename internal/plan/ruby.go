@@ -1,9 +1,6 @@
 package plan
 
-import (
-	"path"
-	"slices"
-)
+import "path"
 
 // rubyImages are the default base images of the family.
 var rubyImages = Images{
@@ -17,15 +14,12 @@ var rubyImages = Images{
 // Bundler refuses a Ruby other than the one a Gemfile names.
 func genRuby(g *Gen) error {
 	s := g.S
-	assets := ""
-	if s.Build.Assets == "node" {
-		var err error
-		if assets, err = assetsStage(g); err != nil {
-			return err
-		}
+	assets, err := assetsStage(g)
+	if err != nil {
+		return err
 	}
 	image := g.Image("ruby", 3)
-	locked := slices.ContainsFunc(s.Build.Lockfiles, func(p string) bool { return path.Base(p) == "Gemfile.lock" })
+	locked := hasLockfile(s.Build.Lockfiles, "Gemfile.lock")
 	rails := s.Framework == "rails"
 
 	g.D.From(image, "build")
@@ -35,7 +29,7 @@ func genRuby(g *Gen) error {
 	if rails {
 		g.D.Env("RAILS_ENV", "production")
 	}
-	hasGemfile := slices.ContainsFunc(s.Build.Lockfiles, func(p string) bool { return path.Base(p) == "Gemfile" })
+	hasGemfile := hasLockfile(s.Build.Lockfiles, "Gemfile")
 	if hasGemfile {
 		// BUNDLE_APP_CONFIG is /usr/local/bundle in the ruby images, so this
 		// setting travels with the gems to the runtime stage.

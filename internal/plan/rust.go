@@ -40,14 +40,14 @@ func genRust(g *Gen) error {
 	}
 	openssl := g.Extra("openssl") == "1"
 	locked := ""
-	if compiledHas(s.Build.Lockfiles, "Cargo.lock") {
+	if hasLockfile(s.Build.Lockfiles, "Cargo.lock") {
 		locked = "--locked"
 	}
 
 	g.D.From(rustBuildImage(g), "build")
 	g.D.Workdir("/src")
 	if openssl {
-		g.D.Run("apt-get update && apt-get install -y --no-install-recommends pkg-config libssl-dev && rm -rf /var/lib/apt/lists/*")
+		aptInstall(g, "pkg-config", "libssl-dev")
 	}
 	compiledCopyManifests(g, s.Build.Lockfiles)
 	g.D.Comment("Dependencies first, built against stub sources so this layer caches until a manifest changes.")
@@ -75,7 +75,7 @@ func genRust(g *Gen) error {
 
 	g.D.From(g.Image("rust-runtime", 0), "")
 	if openssl {
-		g.D.Run("apt-get update && apt-get install -y --no-install-recommends ca-certificates libssl3 && rm -rf /var/lib/apt/lists/*")
+		aptInstall(g, "ca-certificates", "libssl3")
 	} else {
 		g.D.Copy("build", "", "/etc/ssl/certs/ca-certificates.crt", "/etc/ssl/certs/ca-certificates.crt")
 	}

@@ -24,18 +24,7 @@ func staticGoldenServices() map[string]*topology.Service {
 	}
 }
 
-func TestStaticGolden(t *testing.T) {
-	for name, s := range staticGoldenServices() {
-		t.Run(name, func(t *testing.T) {
-			got, err := Generate(s, DefaultImages())
-			if err != nil {
-				t.Fatal(err)
-			}
-			nodeCheckDockerfile(t, got)
-			golden(t, "dockerfiles/"+name+".Dockerfile", got)
-		})
-	}
-}
+func TestStaticGolden(t *testing.T) { jsGolden(t, staticGoldenServices()) }
 
 func TestStaticImageOverride(t *testing.T) {
 	got, err := Generate(staticGoldenServices()["static-plain"], DefaultImages().With(map[string]string{"static": "local/nginx"}))

@@ -317,7 +317,7 @@ func scanFiles(t *tree.Tree, files []string) *scanResult {
 			}
 			for _, m := range p.find(data) {
 				n, _ := strconv.Atoi(string(m[1]))
-				if n < 80 || n > 65535 || (p.src < portDefault && backingPorts[n]) {
+				if n < 80 || n > 65535 || (p.src == portAssign && backingPorts[n]) {
 					continue
 				}
 				r.port, r.portSrc, r.portFile, r.portReason = n, p.src, f, p.reason

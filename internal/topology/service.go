@@ -187,20 +187,21 @@ func (a *analyzer) service(u *unit) *Service {
 		s.Dockerfile = Dockerfile{Source: "generated"}
 	}
 
-	// Start command: what actually runs wins over what the stack suggests.
+	// Start command: what the repository declares runs wins over what the
+	// stack suggests, and a declaration is strong evidence of a service.
 	switch {
 	case u.compose != nil && len(u.compose.svc.Command) > 0:
 		s.StartCommand = strings.Join(u.compose.svc.Command, " ")
 		ev = append(ev, Evidence{u.compose.file, fmt.Sprintf("start command from compose service %q", u.compose.svc.Name)})
+		conf += 0.2
 	case u.proc != nil:
 		s.StartCommand = u.proc.Command
 		ev = append(ev, Evidence{tree.Join(u.dir, "Procfile"), fmt.Sprintf("start command from Procfile %q process (line %d)", u.proc.Type, u.proc.Line)})
+		conf += 0.2
 	case df != nil && (len(df.Cmd) > 0 || len(df.Entrypoint) > 0):
 		s.StartCommand = df.StartCommand()
 		ev = append(ev, Evidence{dfFile, "start command from CMD/ENTRYPOINT"})
-	}
-	if s.StartCommand != "" && r != nil && s.StartCommand != r.Start {
-		conf += 0.05
+		conf += 0.1
 	}
 
 	// Port, in order of authority.
@@ -265,21 +266,21 @@ func (a *analyzer) service(u *unit) *Service {
 	if s.Kind == KindWeb {
 		switch {
 		case df != nil && df.Healthcheck != nil && !df.Healthcheck.None:
-			if p := healthPath(df.Healthcheck.Test); p != "" {
+			if p := healthPath(df.Healthcheck.Test); stacks.ValidHealthPath(p) {
 				s.HealthCheck = &HealthCheck{Path: p}
 				ev = append(ev, Evidence{dfFile, "HEALTHCHECK in Dockerfile"})
 			}
-		case u.compose != nil && healthPath(u.compose.svc.Health) != "":
+		case u.compose != nil && stacks.ValidHealthPath(healthPath(u.compose.svc.Health)):
 			s.HealthCheck = &HealthCheck{Path: healthPath(u.compose.svc.Health)}
 			ev = append(ev, Evidence{u.compose.file, "healthcheck in compose"})
 		}
 		if s.HealthCheck == nil {
-			if p, file := a.appJSONHealth(u.dir); p != "" {
+			if p, file := a.appJSONHealth(u.dir); stacks.ValidHealthPath(p) {
 				s.HealthCheck = &HealthCheck{Path: p}
 				ev = append(ev, Evidence{file, "healthchecks in app.json"})
 			}
 		}
-		if s.HealthCheck == nil && r != nil && r.Health != "" {
+		if s.HealthCheck == nil && r != nil && stacks.ValidHealthPath(r.Health) {
 			s.HealthCheck = &HealthCheck{Path: r.Health}
 			ev = append(ev, Evidence{firstEvidenceFile(r, u.dir), "health endpoint of the " + s.frameworkOr()})
 		}

@@ -14,20 +14,6 @@ import (
 // composeFiles are the names compose looks for, in its order of preference.
 var composeFiles = []string{"compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"}
 
-// conventional are folders whose children are deployable units by convention.
-var conventional = map[string]bool{
-	"apps": true, "services": true, "packages": true, "cmd": true, "workers": true,
-	"jobs": true, "functions": true, "sites": true, "servers": true, "microservices": true,
-	"projects": true, "backends": true, "frontends": true,
-}
-
-// tooling are folders of scripts and infrastructure: a weak hint in one
-// (a run.sh in scripts/) is not a service.
-var tooling = map[string]bool{
-	"scripts": true, "script": true, "bin": true, "tools": true, "hack": true, "ci": true,
-	"deploy": true, "deployment": true, "infra": true, "ops": true, "config": true, "assets": true,
-}
-
 // ignoredReason says why a folder is not deployed by default, or "".
 func ignoredReason(p string) string {
 	for _, seg := range strings.Split(p, "/") {
@@ -142,8 +128,8 @@ func (a *analyzer) selectUnits() {
 		}
 		strong := overlay || primary != nil && primary.Score >= 0.5
 		_, member := a.workspaceOf[d.Path]
-		placed := d.Path == "." || member || d.Depth == 1 || conventional[path.Base(path.Dir(d.Path))]
-		if !strong && (!placed || tooling[path.Base(d.Path)] || underAny(d.Path, keys(isService))) {
+		placed := d.Path == "." || member || d.Depth == 1 || stacks.ServiceParent(path.Base(path.Dir(d.Path)))
+		if !strong && (!placed || stacks.ToolingDir(path.Base(d.Path)) || underAny(d.Path, keys(isService))) {
 			continue
 		}
 		if primary != nil && (primary.WorkspaceOnly || primary.Library) {

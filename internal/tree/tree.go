@@ -120,18 +120,17 @@ type Skip struct {
 // symbolic link to a folder, never reads through a link out of the root, and
 // is safe for concurrent use once built.
 type Tree struct {
-	fsys   fs.FS
-	closer io.Closer
+	fs     opener
 	limits Limits
 	dirs   map[string]*Dir
 	order  []*Dir
 	files  int
 	skips  []Skip
 
-	read    atomic.Int64
-	mu      sync.Mutex
-	cache   map[string]cached
-	refused []Skip // files not read because of a limit
+	readBytes atomic.Int64
+	mu        sync.Mutex
+	cache     map[string]cached
+	refused   []Skip // files not read because of a limit
 }
 
 type cached struct {
@@ -146,20 +145,24 @@ func Open(dir string, lim Limits) (*Tree, error) {
 	if err != nil {
 		return nil, err
 	}
-	t, err := Walk(root.FS(), lim)
+	o := newRootOpener(root)
+	t, err := walk(o, lim)
 	if err != nil {
-		root.Close()
+		o.close()
 		return nil, err
 	}
-	t.closer = root
 	return t, nil
 }
 
 // Walk indexes fsys. fsys must not resolve symbolic links out of its root on
 // its own (os.Root's FS and a git tree don't).
 func Walk(fsys fs.FS, lim Limits) (*Tree, error) {
+	return walk(fsOpener{fsys}, lim)
+}
+
+func walk(o opener, lim Limits) (*Tree, error) {
 	t := &Tree{
-		fsys:   fsys,
+		fs:     o,
 		limits: lim.withDefaults(),
 		dirs:   make(map[string]*Dir),
 		cache:  make(map[string]cached),
@@ -172,7 +175,7 @@ func Walk(fsys fs.FS, lim Limits) (*Tree, error) {
 }
 
 func (t *Tree) walk(p string, depth int) error {
-	entries, err := fs.ReadDir(t.fsys, p)
+	entries, err := t.fs.readDir(p)
 	if err != nil {
 		if p == "." {
 			return err
@@ -226,10 +229,7 @@ func errText(err error) string {
 
 // Close releases the root folder, when the tree was opened from disk.
 func (t *Tree) Close() error {
-	if t.closer != nil {
-		return t.closer.Close()
-	}
-	return nil
+	return t.fs.close()
 }
 
 // Dir returns the folder at p, or nil when p was not walked.
@@ -278,11 +278,20 @@ func (t *Tree) Refused() []Skip {
 	return slices.Clone(t.refused)
 }
 
-func (t *Tree) readFile(p string) ([]byte, error) {
+func (t *Tree) readFile(p string) ([]byte, error) { return t.read(p, 0) }
+
+// ReadPrefix returns at most n bytes from the start of the file at p; it is
+// how source files are scanned without reading a large one whole.
+func (t *Tree) ReadPrefix(p string, n int64) ([]byte, error) { return t.read(p, n) }
+
+// read reads the file at p whole (prefix 0), failing past the size limit,
+// or its first prefix bytes whatever its size. Both count against the
+// tree's read budget.
+func (t *Tree) read(p string, prefix int64) ([]byte, error) {
 	if !t.Exists(p) {
 		return nil, &fs.PathError{Op: "read", Path: p, Err: fs.ErrNotExist}
 	}
-	f, err := t.fsys.Open(p)
+	f, err := t.fs.open(p)
 	if err != nil {
 		return nil, err
 	}
@@ -295,46 +304,18 @@ func (t *Tree) readFile(p string) ([]byte, error) {
 		return nil, &fs.PathError{Op: "read", Path: p, Err: errors.New("not a regular file")}
 	}
 	size := st.Size()
-	if size > t.limits.MaxFileSize {
+	if prefix > 0 {
+		size = min(size, prefix)
+	} else if size > t.limits.MaxFileSize {
 		return nil, &fs.PathError{Op: "read", Path: p, Err: fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, size, t.limits.MaxFileSize)}
 	}
-	if t.read.Add(size) > t.limits.MaxReadBytes {
+	if t.readBytes.Add(size) > t.limits.MaxReadBytes {
 		return nil, &fs.PathError{Op: "read", Path: p, Err: fmt.Errorf("%w: tree read budget of %d bytes spent", ErrTooLarge, t.limits.MaxReadBytes)}
 	}
 	buf := make([]byte, size)
 	n, err := io.ReadFull(f, buf)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
-		return nil, err
-	}
-	return buf[:n], nil
-}
-
-// ReadPrefix returns at most n bytes from the start of the file at p; it is
-// how source files are scanned without reading a large one whole.
-func (t *Tree) ReadPrefix(p string, n int64) ([]byte, error) {
-	if !t.Exists(p) {
-		return nil, &fs.PathError{Op: "read", Path: p, Err: fs.ErrNotExist}
-	}
-	f, err := t.fsys.Open(p)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, &fs.PathError{Op: "read", Path: p, Err: errors.New("not a regular file")}
-	}
-	size := min(st.Size(), n)
-	if t.read.Add(size) > t.limits.MaxReadBytes {
-		return nil, &fs.PathError{Op: "read", Path: p, Err: fmt.Errorf("%w: tree read budget of %d bytes spent", ErrTooLarge, t.limits.MaxReadBytes)}
-	}
-	buf := make([]byte, size)
-	m, err := io.ReadFull(f, buf)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
 		return nil, err
 	}
-	return buf[:m], nil
+	return buf[:n], nil
 }

@@ -134,3 +134,18 @@ func (r *Result) WarnParse(file string, err error) {
 		r.Score = 0.1
 	}
 }
+
+// ValidHealthPath reports whether p is a plain URL path, safe to put in a
+// health check command and to request: a slash, then letters, digits and
+// /-_.~ only.
+func ValidHealthPath(p string) bool {
+	if !strings.HasPrefix(p, "/") || len(p) > 200 {
+		return false
+	}
+	for _, c := range p {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("/-_.~", c)) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,6 +1,7 @@
 package stacks
 
 import (
+	"maps"
 	"slices"
 	"strings"
 
@@ -126,7 +127,7 @@ func (Dart) Detect(c *Context) *Result {
 // then bin/server.dart, bin/main.dart, bin/<name>.dart, then the first
 // bin/*.dart.
 func dartEntry(c *Context, p *manifest.Pubspec) string {
-	for _, name := range tailSortedNames(p.Executables) {
+	for _, name := range slices.Sorted(maps.Keys(p.Executables)) {
 		if f := "bin/" + p.Executables[name] + ".dart"; c.Tree.Exists(c.Path(f)) {
 			return f
 		}
@@ -152,14 +153,4 @@ func tailSafePath(p string) bool {
 		}
 	}
 	return true
-}
-
-// tailSortedNames returns a map's keys in order.
-func tailSortedNames(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }

@@ -56,7 +56,7 @@ func (Deno) Detect(c *Context) *Result {
 
 	if len(cfg.Workspace) > 0 {
 		for _, m := range cfg.Workspace {
-			if p := jsCleanRel(strings.TrimPrefix(m, "./"), ""); p != "" && p != "." {
+			if p := jsRelFile(strings.TrimPrefix(m, "./")); p != "" {
 				r.Members = append(r.Members, p)
 			}
 		}
@@ -136,10 +136,7 @@ func (Deno) Detect(c *Context) *Result {
 		r.Score = 0.3
 	}
 	if fw == "fresh" {
-		if route, file := jsFileRouteHealth(c, fw); route != "" {
-			r.Health = route
-			r.Because(c.Path(file), "health route "+route)
-		}
+		jsFileRouteHealth(c, r, fw)
 	}
 	if r.Start != "" && r.PortDefault == 0 {
 		r.PortDefault = 8000
@@ -328,11 +325,11 @@ func denoBuildFiles(c *Context, r *Result, cfg *manifest.DenoJSON) {
 		add(c.Path(f))
 	}
 	if cfg.Lock != "" {
-		if l := jsCleanRel(cfg.Lock, ""); l != "" && l != "." {
+		if l := jsRelFile(cfg.Lock); l != "" {
 			add(c.Path(l))
 		}
 	}
-	if m := jsCleanRel(cfg.ImportMap, ""); m != "" && m != "." && !strings.Contains(cfg.ImportMap, "://") {
+	if m := jsRelFile(cfg.ImportMap); m != "" && !strings.Contains(cfg.ImportMap, "://") {
 		add(c.Path(m))
 	}
 	add(c.Path("package.json"))

@@ -145,20 +145,12 @@ func (PHP) Detect(c *Context) *Result {
 	}
 	if comp != nil && len(comp.PathRepos) > 0 {
 		r.Set("composer_local", "1")
-		ctx := c.Dir.Path
+		var dirs []string
 		for _, u := range comp.PathRepos {
 			// A path repository may be a glob ("packages/*"); its folder is what counts.
-			u = strings.TrimSuffix(strings.SplitN(u, "*", 2)[0], "/")
-			tp, ok := dynTreePath(c.Dir.Path, u)
-			if !ok || tp == c.Dir.Path || slices.Contains(r.LocalPaths, tp) {
-				continue
-			}
-			r.LocalPaths = append(r.LocalPaths, tp)
-			ctx = dynCommonDir(ctx, tp)
+			dirs = append(dirs, strings.TrimSuffix(strings.SplitN(u, "*", 2)[0], "/"))
 		}
-		if ctx != c.Dir.Path {
-			r.BuildContext = ctx
-		}
+		dynLocalPaths(c, r, dirs)
 	}
 	if lf := dynNodeLockfile(c); lf != "" {
 		r.Set("node_lockfile", lf)

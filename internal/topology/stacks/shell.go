@@ -29,18 +29,9 @@ func (Shell) Name() string { return "shell" }
 // shellScripts are the script names a service starts with, in order of preference.
 var shellScripts = []string{"start.sh", "run.sh", "entrypoint.sh", "main.sh"}
 
-// shellNotServices are folder names whose scripts are tooling, not services.
-var shellNotServices = []string{
-	"scripts", "script", "bin", "tools", "hack", "ci", "docker", "deploy", "deployment", "infra", "ops",
-	"config", "assets", "test", "tests", "e2e", "examples", "docs",
-}
-
-// shellServiceParents are folders whose children are services by
-// convention (the engine's list).
-var shellServiceParents = []string{
-	"apps", "services", "packages", "cmd", "workers", "jobs", "functions", "sites", "servers",
-	"microservices", "projects", "backends", "frontends", "svc",
-}
+// shellNotServices are folder names, besides tooling ones, whose scripts
+// run tests or examples, not services.
+var shellNotServices = []string{"test", "tests", "e2e", "examples", "docs"}
 
 // shellOtherStacks are files that mean another stack owns the folder.
 var shellOtherStacks = []string{
@@ -57,7 +48,7 @@ func (Shell) Detect(c *Context) *Result {
 		return nil
 	}
 	base := path.Base(c.Dir.Path)
-	if c.Dir.Path != "." && tailContainsFold(shellNotServices, base) {
+	if c.Dir.Path != "." && (ToolingDir(strings.ToLower(base)) || tailContainsFold(shellNotServices, base)) {
 		return nil
 	}
 	data, err := c.Read(script)
@@ -87,7 +78,7 @@ func (Shell) Detect(c *Context) *Result {
 		case c.Dir.Depth == 1:
 			r.Score = 0.6
 			r.Because(file, "the only service of a top-level folder")
-		case tailContainsFold(shellServiceParents, parent):
+		case ServiceParent(strings.ToLower(parent)):
 			r.Score = 0.6
 			r.Because(file, "the only service in "+parent+"/"+base)
 		}
