@@ -5,6 +5,9 @@ set -euo pipefail
 
 need=()
 test -x /bin/busybox || need+=(busybox-static)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v git >/dev/null 2>&1 || need+=(git)
+command -v ssh >/dev/null 2>&1 || need+=(openssh-client)
 command -v docker-compose >/dev/null 2>&1 || docker compose version >/dev/null 2>&1 || need+=(docker-compose)
 
 if [ ${#need[@]} -eq 0 ]; then

@@ -1,8 +1,6 @@
 package plan_test
 
 import (
-	"archive/tar"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -15,6 +13,7 @@ import (
 	"time"
 
 	"github.com/kyozo/kyozo/internal/plan"
+	"github.com/kyozo/kyozo/internal/testutil/dockertest"
 	"github.com/kyozo/kyozo/internal/topology"
 )
 
@@ -24,8 +23,8 @@ import (
 // builds it with the Docker engine, runs it as the unprivileged user, and
 // waits for the HEALTHCHECK the generator wrote to report healthy.
 func TestGeneratedDockerfileBuildsAndServes(t *testing.T) {
-	docker := needDocker(t)
-	base := importBusybox(t, docker)
+	docker := dockertest.Need(t)
+	base := dockertest.Busybox(t)
 
 	dir := t.TempDir()
 	files := map[string]string{
@@ -100,58 +99,6 @@ func TestGeneratedDockerfileBuildsAndServes(t *testing.T) {
 		time.Sleep(500 * time.Millisecond)
 	}
 	t.Fatal("HEALTHCHECK never reported healthy")
-}
-
-// needDocker returns the docker CLI, skipping on a machine without an
-// engine; CI has one, so there a missing engine fails.
-func needDocker(t *testing.T) string {
-	t.Helper()
-	docker, err := exec.LookPath("docker")
-	if err == nil {
-		err = exec.Command(docker, "version").Run()
-	}
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI needs a Docker engine: %v", err)
-		}
-		t.Skipf("no Docker engine: %v", err)
-	}
-	return docker
-}
-
-// importBusybox makes a one-binary busybox image from Debian's
-// busybox-static: no registry is needed.
-func importBusybox(t *testing.T, docker string) string {
-	t.Helper()
-	const tag = "kyozo-test/busybox:latest"
-	if exec.Command(docker, "image", "inspect", tag).Run() == nil {
-		return tag
-	}
-	bin, err := os.ReadFile("/bin/busybox")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI needs busybox-static: %v", err)
-		}
-		t.Skipf("no /bin/busybox (apt-get install busybox-static): %v", err)
-	}
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
-	for _, d := range []string{"bin/", "tmp/", "app/"} {
-		must(t, tw.WriteHeader(&tar.Header{Name: d, Typeflag: tar.TypeDir, Mode: 0o1777}))
-	}
-	// Real files, not links: COPY --from of a link would copy the link.
-	for _, name := range []string{"busybox", "sh", "httpd", "wget", "cat", "echo", "ls"} {
-		must(t, tw.WriteHeader(&tar.Header{Name: "bin/" + name, Typeflag: tar.TypeReg, Mode: 0o755, Size: int64(len(bin))}))
-		_, err := tw.Write(bin)
-		must(t, err)
-	}
-	must(t, tw.Close())
-	cmd := exec.Command(docker, "import", "--change", "ENV PATH=/bin", "-", tag)
-	cmd.Stdin = &buf
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("docker import: %v\n%s", err, out)
-	}
-	return tag
 }
 
 func run(t *testing.T, name string, args ...string) string {

@@ -1,0 +1,190 @@
+// Package store keeps Kyozo's state in Redis: keys, apps, releases, deploy
+// jobs with their logs, locks and secrets. Each entity has a small
+// interface; Store composes them, and the Redis type implements it.
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+)
+
+// ErrNotFound is returned for a key, app, release or job that does not exist.
+var ErrNotFound = errors.New("not found")
+
+// ErrExists is returned when creating something that already exists.
+var ErrExists = errors.New("already exists")
+
+// Key is an SSH public key and who it belongs to.
+type Key struct {
+	Name        string    `json:"name"`
+	Fingerprint string    `json:"fingerprint"` // SHA256:… as ssh-keygen -l prints it
+	Admin       bool      `json:"admin"`
+	PublicKey   string    `json:"public_key"` // authorized_keys form, without a comment
+	Added       time.Time `json:"added"`
+}
+
+// App is one git repository pushed to Kyozo.
+type App struct {
+	Name    string    `json:"name"`
+	Owner   string    `json:"owner"` // the key name that created it
+	Created time.Time `json:"created"`
+	// Release is the version serving now (0: none yet); Commit its commit.
+	Release int    `json:"release"`
+	Commit  string `json:"commit"`
+}
+
+// Release is one deployed state of an app: the unit of rollback.
+type Release struct {
+	App         string                    `json:"app"`
+	Version     int                       `json:"version"`
+	Commit      string                    `json:"commit"`
+	JobID       string                    `json:"job_id"`
+	Pusher      string                    `json:"pusher"`
+	Description string                    `json:"description"`
+	Created     time.Time                 `json:"created"`
+	Duration    time.Duration             `json:"duration"`
+	Services    map[string]ReleaseService `json:"services"`
+	// Backing are the backing services the release runs beside.
+	Backing  []BackingService `json:"backing"`
+	Topology json.RawMessage  `json:"topology,omitempty"`
+}
+
+// ReleaseService is how one service of a release runs.
+type ReleaseService struct {
+	Image       string   `json:"image"`
+	Fingerprint string   `json:"fingerprint"`
+	Kind        string   `json:"kind"`
+	Port        int      `json:"port"`
+	HealthPath  string   `json:"health_path,omitempty"`
+	Command     []string `json:"command,omitempty"` // empty: the image's own
+	// Env holds the variables the service gets besides PORT: links to
+	// backing services with ${SECRET} references, resolved at run time.
+	Env      map[string]string `json:"env,omitempty"`
+	Replicas int               `json:"replicas"`
+	MemoryMB int               `json:"memory_mb"`
+	CPUs     float64           `json:"cpus"`
+	Hosts    []string          `json:"hosts,omitempty"` // router host names
+}
+
+// BackingService is a backing service a release needs.
+type BackingService struct {
+	Name      string            `json:"name"`
+	Type      string            `json:"type"`
+	Image     string            `json:"image"`
+	Port      int               `json:"port"`
+	Volume    string            `json:"volume,omitempty"`
+	DataPath  string            `json:"data_path,omitempty"`
+	Command   []string          `json:"command,omitempty"`
+	Container map[string]string `json:"container_env,omitempty"` // with ${SECRET} references
+	Secrets   []string          `json:"secrets,omitempty"`
+}
+
+// JobState is where a deploy job is.
+type JobState string
+
+const (
+	JobQueued     JobState = "queued"
+	JobRunning    JobState = "running"
+	JobSucceeded  JobState = "succeeded"
+	JobFailed     JobState = "failed"
+	JobSuperseded JobState = "superseded"
+	JobCancelled  JobState = "cancelled"
+)
+
+// Final reports whether a job in this state will not change again.
+func (s JobState) Final() bool {
+	return s == JobSucceeded || s == JobFailed || s == JobSuperseded || s == JobCancelled
+}
+
+// Job is one deploy: a push turned into a release, or not.
+type Job struct {
+	ID       string    `json:"id"`
+	App      string    `json:"app"`
+	Commit   string    `json:"commit"`
+	Ref      string    `json:"ref"`
+	Pusher   string    `json:"pusher"`
+	State    JobState  `json:"state"`
+	Error    string    `json:"error,omitempty"`
+	Release  int       `json:"release,omitempty"`
+	Created  time.Time `json:"created"`
+	Started  time.Time `json:"started,omitzero"`
+	Finished time.Time `json:"finished,omitzero"`
+}
+
+// Line is one line of a job's log.
+type Line struct {
+	ID   string    `json:"id"` // stream id, for reading on after it
+	Time time.Time `json:"time"`
+	Text string    `json:"text"`
+	// State is set on the line that ends the job.
+	State JobState `json:"state,omitempty"`
+}
+
+// Keys stores SSH keys by fingerprint.
+type Keys interface {
+	AddKey(ctx context.Context, k Key) error // ErrExists for a known fingerprint or name
+	KeyByFingerprint(ctx context.Context, fp string) (Key, error)
+	KeysList(ctx context.Context) ([]Key, error)
+	RemoveKey(ctx context.Context, name string) (Key, error)
+}
+
+// Apps stores apps.
+type Apps interface {
+	CreateApp(ctx context.Context, a App) error // ErrExists when taken
+	App(ctx context.Context, name string) (App, error)
+	AppsList(ctx context.Context) ([]App, error)
+}
+
+// Releases stores releases, numbered per app.
+type Releases interface {
+	// AddRelease numbers r, stores it and makes it the app's current one.
+	AddRelease(ctx context.Context, r *Release) error
+	Release(ctx context.Context, app string, version int) (Release, error)
+	ReleasesList(ctx context.Context, app string, n int) ([]Release, error)
+}
+
+// Jobs stores deploy jobs and their logs.
+type Jobs interface {
+	CreateJob(ctx context.Context, j Job) error
+	Job(ctx context.Context, id string) (Job, error)
+	UpdateJob(ctx context.Context, j Job) error
+	AppendLine(ctx context.Context, id, text string, final JobState) error
+	// ReadLines returns lines after the stream id (""/"0" for the start),
+	// waiting up to block for the first one when there are none.
+	ReadLines(ctx context.Context, id, after string, block time.Duration) ([]Line, error)
+	// SetLatestJob records the newest push of an app; older waiting jobs
+	// are superseded by it.
+	SetLatestJob(ctx context.Context, app, id string) error
+	LatestJob(ctx context.Context, app string) (string, error)
+	RequestCancel(ctx context.Context, id string) error
+	CancelRequested(ctx context.Context, id string) (bool, error)
+}
+
+// Locks are short leases on a name, renewed by their holder.
+type Locks interface {
+	// TryLock takes the lock for ttl; ok is false when another holds it.
+	TryLock(ctx context.Context, name, owner string, ttl time.Duration) (ok bool, err error)
+	RenewLock(ctx context.Context, name, owner string, ttl time.Duration) (bool, error)
+	Unlock(ctx context.Context, name, owner string) error
+}
+
+// Secrets stores generated credentials per app.
+type Secrets interface {
+	// Secret returns the named secret of an app, creating it with gen when
+	// absent.
+	Secret(ctx context.Context, app, name string, gen func() (string, error)) (string, error)
+}
+
+// Store is all of Kyozo's state.
+type Store interface {
+	Keys
+	Apps
+	Releases
+	Jobs
+	Locks
+	Secrets
+	Ping(ctx context.Context) error
+	Close() error
+}

@@ -1,0 +1,169 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kyozo/kyozo/internal/store"
+	"github.com/kyozo/kyozo/internal/testutil/redistest"
+)
+
+func open(t *testing.T) *store.Redis {
+	t.Helper()
+	s, err := store.Open(redistest.Start(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestKeys(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	k := store.Key{Name: "alice", Fingerprint: "SHA256:a", Admin: true, PublicKey: "ssh-ed25519 AAAA"}
+	if err := s.AddKey(ctx, k); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddKey(ctx, store.Key{Name: "alice", Fingerprint: "SHA256:b"}); !errors.Is(err, store.ErrExists) {
+		t.Errorf("duplicate name: %v", err)
+	}
+	if err := s.AddKey(ctx, store.Key{Name: "bob", Fingerprint: "SHA256:a"}); !errors.Is(err, store.ErrExists) {
+		t.Errorf("duplicate fingerprint: %v", err)
+	}
+	// The failed add of bob must not leave his name claimed.
+	if err := s.AddKey(ctx, store.Key{Name: "bob", Fingerprint: "SHA256:b"}); err != nil {
+		t.Errorf("bob: %v", err)
+	}
+	got, err := s.KeyByFingerprint(ctx, "SHA256:a")
+	if err != nil || got.Name != "alice" || !got.Admin || got.Added.IsZero() {
+		t.Errorf("got %+v %v", got, err)
+	}
+	list, _ := s.KeysList(ctx)
+	if len(list) != 2 || list[0].Name != "alice" {
+		t.Errorf("list %+v", list)
+	}
+	if _, err := s.RemoveKey(ctx, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.KeyByFingerprint(ctx, "SHA256:a"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("removed key still found: %v", err)
+	}
+	if _, err := s.RemoveKey(ctx, "nobody"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("remove unknown: %v", err)
+	}
+}
+
+func TestReleasesNumberAtomically(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	if err := s.CreateApp(ctx, store.App{Name: "shop", Owner: "alice"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateApp(ctx, store.App{Name: "shop"}); !errors.Is(err, store.ErrExists) {
+		t.Errorf("app created twice: %v", err)
+	}
+	var wg sync.WaitGroup
+	for i := range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := &store.Release{App: "shop", Commit: "c" + string(rune('a'+i)), Services: map[string]store.ReleaseService{}}
+			if err := s.AddRelease(ctx, r); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	list, err := s.ReleasesList(ctx, "shop", 0)
+	if err != nil || len(list) != 20 || list[0].Version != 20 || list[19].Version != 1 {
+		t.Fatalf("releases %d %v", len(list), err)
+	}
+	a, _ := s.App(ctx, "shop")
+	if a.Release != 20 || a.Owner != "alice" {
+		t.Errorf("app %+v", a)
+	}
+	r, err := s.Release(ctx, "shop", 7)
+	if err != nil || r.Version != 7 || r.Services == nil {
+		t.Errorf("release 7: %+v %v", r, err)
+	}
+	if err := s.AddRelease(ctx, &store.Release{App: "nope"}); err == nil {
+		t.Error("release of an unknown app")
+	}
+}
+
+func TestJobLog(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	if err := s.CreateJob(ctx, store.Job{ID: "j1", App: "shop", State: store.JobQueued}); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan []store.Line)
+	go func() {
+		var all []store.Line
+		after := ""
+		for len(all) == 0 || all[len(all)-1].State == "" {
+			lines, err := s.ReadLines(ctx, "j1", after, time.Second)
+			if err != nil {
+				t.Error(err)
+				break
+			}
+			if len(lines) > 0 {
+				after = lines[len(lines)-1].ID
+				all = append(all, lines...)
+			}
+		}
+		got <- all
+	}()
+	s.AppendLine(ctx, "j1", "building", "")
+	s.AppendLine(ctx, "j1", "done", store.JobSucceeded)
+	lines := <-got
+	if len(lines) != 2 || lines[0].Text != "building" || lines[1].State != store.JobSucceeded {
+		t.Fatalf("lines %+v", lines)
+	}
+	j, _ := s.Job(ctx, "j1")
+	j.State = store.JobRunning
+	s.UpdateJob(ctx, j)
+	if j2, _ := s.Job(ctx, "j1"); j2.State != store.JobRunning {
+		t.Errorf("state %s", j2.State)
+	}
+	if c, _ := s.CancelRequested(ctx, "j1"); c {
+		t.Error("cancel before request")
+	}
+	s.RequestCancel(ctx, "j1")
+	if c, _ := s.CancelRequested(ctx, "j1"); !c {
+		t.Error("cancel not recorded")
+	}
+}
+
+func TestLocksAndSecrets(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	if ok, _ := s.TryLock(ctx, "app:shop", "w1", time.Second); !ok {
+		t.Fatal("first lock")
+	}
+	if ok, _ := s.TryLock(ctx, "app:shop", "w2", time.Second); ok {
+		t.Fatal("second holder")
+	}
+	if ok, _ := s.RenewLock(ctx, "app:shop", "w2", time.Second); ok {
+		t.Error("a non-holder renewed")
+	}
+	s.Unlock(ctx, "app:shop", "w2") // not the holder: no effect
+	if ok, _ := s.TryLock(ctx, "app:shop", "w2", time.Second); ok {
+		t.Error("a non-holder unlocked")
+	}
+	s.Unlock(ctx, "app:shop", "w1")
+	if ok, _ := s.TryLock(ctx, "app:shop", "w2", time.Second); !ok {
+		t.Error("lock not released")
+	}
+	n := 0
+	gen := func() (string, error) { n++; return "p" + string(rune('0'+n)), nil }
+	a, _ := s.Secret(ctx, "shop", "POSTGRES_PASSWORD", gen)
+	b, _ := s.Secret(ctx, "shop", "POSTGRES_PASSWORD", gen)
+	if a != "p1" || b != "p1" || n != 1 {
+		t.Errorf("secret %q %q generated %d times", a, b, n)
+	}
+}
