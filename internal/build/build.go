@@ -2,7 +2,20 @@
 // interface over the Docker Engine API.
 package build
 
-import "context"
+import (
+	"context"
+	"errors"
+)
+
+// ErrInvalidContext is returned before or while sending the context when
+// something in it cannot be sent as it is: a socket, device or pipe, an
+// unreadable file, a bad .dockerignore pattern, a Dockerfile that is not
+// there or lies outside the context.
+var ErrInvalidContext = errors.New("invalid build context")
+
+// ErrBuildFailed is returned when the engine reports a failed build; the
+// message names the failing step and what the engine said about it.
+var ErrBuildFailed = errors.New("build failed")
 
 // Request is one image build.
 type Request struct {

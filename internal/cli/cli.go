@@ -46,8 +46,11 @@ type command interface {
 }
 
 func commands() []command {
-	return []command{&detectCmd{}, &versionCmd{}}
+	return []command{&serveCmd{}, &workerCmd{}, &detectCmd{}, &keysCmd{}, &hookCmd{}, &versionCmd{}}
 }
+
+// errSilent fails a command whose reason has already been printed.
+var errSilent = errors.New("")
 
 // Main runs kyozo with args (without the program name) and returns the
 // exit code.
@@ -96,6 +99,9 @@ func Main(ctx context.Context, args []string, env *Env) int {
 		return ExitUsage
 	}
 	if err := c.run(ctx, env, cfg, rest); err != nil {
+		if errors.Is(err, errSilent) {
+			return ExitFailure
+		}
 		fmt.Fprintf(env.Stderr, "kyozo %s: %v\n", c.name(), strings.TrimPrefix(err.Error(), "usage: "))
 		if errors.Is(err, errUsage) {
 			return ExitUsage

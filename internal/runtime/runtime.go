@@ -23,6 +23,20 @@ const (
 // ErrImageNotFound is returned by Run when the image is not present locally.
 var ErrImageNotFound = errors.New("image not found")
 
+// ErrExists is returned by Run when a container already has the spec's
+// name, so a caller can tell a retried start from a failed one.
+var ErrExists = errors.New("container already exists")
+
+// ErrInvalidSpec is returned by Run for a spec the runtime refuses before
+// asking the engine (a negative limit, an unknown restart policy, a bad
+// capability or env name), so the error names the field, not an engine
+// message.
+var ErrInvalidSpec = errors.New("invalid container spec")
+
+// DefaultPidsLimit is the pids limit of a container whose spec sets none:
+// every container has one, so a fork bomb stays inside it.
+const DefaultPidsLimit = 512
+
 // Mount is a named volume mounted into a container.
 type Mount struct {
 	Volume string // named volume, created if missing
@@ -39,7 +53,8 @@ type ContainerSpec struct {
 	Network string   // the app's network
 	Aliases []string // names other containers reach it by on that network
 	Mounts  []Mount
-	// Resource limits; zero means none.
+	// Resource limits; zero means none for MemoryMB and CPUs, and
+	// DefaultPidsLimit for PidsLimit (a container is never without one).
 	MemoryMB  int
 	CPUs      float64
 	PidsLimit int64
@@ -88,6 +103,7 @@ type Runtime interface {
 	// running or not.
 	List(ctx context.Context, labels map[string]string) ([]Container, error)
 	// Logs streams a container's output, stdout and stderr interleaved.
+	// tail > 0 starts with the last tail lines; 0 or less sends them all.
 	Logs(ctx context.Context, id string, follow bool, tail int) (io.ReadCloser, error)
 	// RemoveImage deletes an image; a missing one is success.
 	RemoveImage(ctx context.Context, ref string) error

@@ -66,6 +66,8 @@ type ReleaseService struct {
 	MemoryMB int               `json:"memory_mb"`
 	CPUs     float64           `json:"cpus"`
 	Hosts    []string          `json:"hosts,omitempty"` // router host names
+	// Containers are the ids of the containers that run it.
+	Containers []string `json:"containers"`
 }
 
 // BackingService is a backing service a release needs.

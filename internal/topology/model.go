@@ -75,6 +75,10 @@ type BuildHints struct {
 	Lockfiles []string
 	// Extra holds per-stack facts ("entry": "main.py", "server": "gunicorn" …).
 	Extra map[string]string
+	// CommandDeclared is set when the start command comes from a Procfile
+	// or compose file rather than the image: a repository Dockerfile's
+	// container must then be given it.
+	CommandDeclared bool
 }
 
 // HealthCheck is how the service says it is ready.

@@ -193,10 +193,12 @@ func (a *analyzer) service(u *unit) *Service {
 	case u.compose != nil && len(u.compose.svc.Command) > 0:
 		s.StartCommand = strings.Join(u.compose.svc.Command, " ")
 		ev = append(ev, Evidence{u.compose.file, fmt.Sprintf("start command from compose service %q", u.compose.svc.Name)})
+		s.Build.CommandDeclared = true
 		conf += 0.2
 	case u.proc != nil:
 		s.StartCommand = u.proc.Command
 		ev = append(ev, Evidence{tree.Join(u.dir, "Procfile"), fmt.Sprintf("start command from Procfile %q process (line %d)", u.proc.Type, u.proc.Line)})
+		s.Build.CommandDeclared = true
 		conf += 0.2
 	case df != nil && (len(df.Cmd) > 0 || len(df.Entrypoint) > 0):
 		s.StartCommand = df.StartCommand()

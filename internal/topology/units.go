@@ -127,6 +127,14 @@ func (a *analyzer) selectUnits() {
 			}
 		}
 		strong := overlay || primary != nil && primary.Score >= 0.5
+		// Static files or a script inside a service's folder (its public/,
+		// its www/) are that service's, never a service of their own.
+		if !overlay && primary != nil && (primary.Language == "static" || primary.Language == "shell") &&
+			underAny(d.Path, keys(isService)) {
+			if _, member := a.workspaceOf[d.Path]; !member {
+				continue
+			}
+		}
 		_, member := a.workspaceOf[d.Path]
 		placed := d.Path == "." || member || d.Depth == 1 || stacks.ServiceParent(path.Base(path.Dir(d.Path)))
 		if !strong && (!placed || stacks.ToolingDir(path.Base(d.Path)) || underAny(d.Path, keys(isService))) {

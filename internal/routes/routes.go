@@ -1,0 +1,161 @@
+// Package routes keeps the router in step with the store: the daemon's
+// router serves each app's current release, and a switch to a new release
+// drains and removes the containers of the old one. Workers in the daemon
+// call the Controller directly; workers on other machines reach it through
+// Redis (Remote).
+package routes
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/kyozo/kyozo/internal/router"
+	"github.com/kyozo/kyozo/internal/runtime"
+	"github.com/kyozo/kyozo/internal/store"
+)
+
+// Controller applies releases to the router.
+type Controller struct {
+	Store   store.Store
+	Runtime runtime.Runtime
+	Router  *router.Router
+	// DrainTimeout bounds how long old containers finish in-flight requests.
+	DrainTimeout time.Duration
+	// StopTimeout is how long a stopped container gets before it is killed.
+	StopTimeout time.Duration
+	Logger      *slog.Logger
+
+	mu       sync.Mutex // one switch at a time per controller
+	draining sync.WaitGroup
+}
+
+// Switch routes the app's traffic to its current release in the store and
+// returns once it does; the old release's containers are drained and
+// removed in the background.
+func (c *Controller) Switch(ctx context.Context, app string, version int) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	a, err := c.Store.App(ctx, app)
+	if err != nil {
+		return err
+	}
+	if a.Release != version {
+		return fmt.Errorf("v%d is no longer %s's current release (v%d is)", version, app, a.Release)
+	}
+	rel, err := c.Store.Release(ctx, app, version)
+	if err != nil {
+		return err
+	}
+	routes, err := c.routesOf(ctx, rel)
+	if err != nil {
+		return err
+	}
+	removed := c.Router.SetApp(app, routes)
+	c.Logger.Info("switched", "app", app, "release", version, "hosts", len(routes), "draining", len(removed))
+	keep := map[string]bool{}
+	for _, s := range rel.Services {
+		for _, id := range s.Containers {
+			keep[id] = true
+		}
+	}
+	c.draining.Add(1)
+	go func() {
+		defer c.draining.Done()
+		c.retire(app, removed, keep)
+	}()
+	return nil
+}
+
+// retire waits for the removed targets to finish their requests, then
+// removes every service container of the app the current release does not
+// use (old web containers and old workers alike).
+func (c *Controller) retire(app string, removed []router.Target, keep map[string]bool) {
+	ctx, cancel := context.WithTimeout(context.Background(), c.DrainTimeout+2*time.Minute)
+	defer cancel()
+	dctx, dcancel := context.WithTimeout(ctx, c.DrainTimeout)
+	if err := c.Router.Drain(dctx, removed); err != nil {
+		c.Logger.Warn("drain timed out; stopping anyway", "app", app, "timeout", c.DrainTimeout)
+	}
+	dcancel()
+	cs, err := c.Runtime.List(ctx, map[string]string{runtime.LabelApp: app, runtime.LabelKind: "service"})
+	if err != nil {
+		c.Logger.Warn("retire: list", "app", app, "err", err)
+		return
+	}
+	for _, ct := range cs {
+		if keep[ct.ID] {
+			continue
+		}
+		if err := c.Runtime.Stop(ctx, ct.ID, c.StopTimeout); err != nil {
+			c.Logger.Warn("retire: stop", "container", ct.Name, "err", err)
+		}
+		if err := c.Runtime.Remove(ctx, ct.ID); err != nil {
+			c.Logger.Warn("retire: remove", "container", ct.Name, "err", err)
+		}
+	}
+}
+
+// Wait blocks until background retirements are done (shutdown, tests).
+func (c *Controller) Wait() { c.draining.Wait() }
+
+// routesOf maps the release's host names to its running containers.
+func (c *Controller) routesOf(ctx context.Context, rel store.Release) (map[string]router.Route, error) {
+	routes := map[string]router.Route{}
+	for name, s := range rel.Services {
+		if len(s.Hosts) == 0 || s.Port == 0 {
+			continue
+		}
+		var targets []router.Target
+		for _, id := range s.Containers {
+			ct, err := c.Runtime.Inspect(ctx, id)
+			if errors.Is(err, runtime.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			if !ct.Running || ct.IP == "" {
+				continue
+			}
+			targets = append(targets, router.Target{ID: ct.ID, Addr: net.JoinHostPort(ct.IP, strconv.Itoa(s.Port))})
+		}
+		for _, h := range s.Hosts {
+			routes[h] = router.Route{App: rel.App, Service: name, Targets: targets}
+		}
+	}
+	return routes, nil
+}
+
+// Sync routes every app to its current release, from the store and the
+// running containers: how a restarted daemon takes its apps back without
+// taking them offline. It removes nothing.
+func (c *Controller) Sync(ctx context.Context) error {
+	apps, err := c.Store.AppsList(ctx)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, a := range apps {
+		if a.Release == 0 {
+			continue
+		}
+		rel, err := c.Store.Release(ctx, a.Name, a.Release)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		routes, err := c.routesOf(ctx, rel)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", a.Name, err))
+			continue
+		}
+		c.Router.SetApp(a.Name, routes)
+	}
+	return errors.Join(errs...)
+}

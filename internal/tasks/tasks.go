@@ -1,0 +1,64 @@
+// Package tasks defines Kyozo's queued work: the asynq task types, their
+// payloads and the constructors that own the payload encoding. Payloads
+// never carry a secret: config values and credentials are read by the
+// worker from the store.
+package tasks
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/hibiken/asynq"
+)
+
+// Queue names; asynqmon and the Inspector list them.
+const (
+	QueueDeploys = "deploys"
+)
+
+// Task types.
+const (
+	TypeDeploy = "deploy"
+)
+
+// Deploy is a push to turn into a release.
+type Deploy struct {
+	JobID  string `json:"job_id"`
+	App    string `json:"app"`
+	Commit string `json:"commit"`
+	Ref    string `json:"ref"`
+	Pusher string `json:"pusher"`
+	// Source is the folder the pushed tree was exported to, on the machine
+	// that took the push.
+	Source string `json:"source"`
+}
+
+// NewDeploy makes the task for a deploy. The task id is the job id, so a
+// job is queued once and can be cancelled by id. A deploy that dies with
+// its worker (kill -9) is retried from the start: every stage is idempotent.
+func NewDeploy(d Deploy, timeout time.Duration) (*asynq.Task, error) {
+	if d.JobID == "" || d.App == "" || d.Commit == "" {
+		return nil, fmt.Errorf("deploy task needs a job id, an app and a commit: %+v", d)
+	}
+	b, err := json.Marshal(d)
+	if err != nil {
+		return nil, err
+	}
+	return asynq.NewTask(TypeDeploy, b,
+		asynq.TaskID(d.JobID),
+		asynq.Queue(QueueDeploys),
+		asynq.MaxRetry(2),
+		asynq.Timeout(timeout),
+		asynq.Retention(24*time.Hour),
+	), nil
+}
+
+// ParseDeploy reads a deploy task's payload.
+func ParseDeploy(t *asynq.Task) (Deploy, error) {
+	var d Deploy
+	if err := json.Unmarshal(t.Payload(), &d); err != nil {
+		return d, fmt.Errorf("deploy payload: %v: %w", err, asynq.SkipRetry)
+	}
+	return d, nil
+}
