@@ -225,6 +225,11 @@ func Serve(ctx context.Context, cfg *config.Config, exe string, log *slog.Logger
 		Addr: cfg.SSHAddr, HostKeyPath: paths.HostKey, Store: st, Repos: repos,
 		HookEnv: []string{"KYOZO_BIN=" + exe, "KYOZO_SOCKET=" + paths.Socket},
 		Logger:  log.With("component", "ssh"),
+		KeyRemoved: func(k store.Key) {
+			if err := RemoveBootstrapKey(paths.BootstrapKeys, k.Fingerprint); err != nil {
+				log.Warn("removed key is still in the bootstrap file", "key", k.Name, "err", err)
+			}
+		},
 	})
 	if err != nil {
 		return err
@@ -241,7 +246,7 @@ func Serve(ctx context.Context, cfg *config.Config, exe string, log *slog.Logger
 	if err != nil {
 		return fmt.Errorf("http listener: %w", err)
 	}
-	routerSrv := &http.Server{Handler: rtr, ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second}
+	routerSrv := router.NewServer(cfg.RouterAddr, rtr, log.With("component", "router"))
 	apiSrv := &http.Server{Handler: apiHandler(st, rt), ReadHeaderTimeout: 10 * time.Second}
 
 	errc := make(chan error, 5)

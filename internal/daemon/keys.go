@@ -106,3 +106,35 @@ func ImportBootstrapKeys(ctx context.Context, st store.Keys, path string) (int, 
 	}
 	return n, nil
 }
+
+// RemoveBootstrapKey drops a key from the bootstrap file, so a key removed
+// with `ssh kyozo keys:remove` does not come back at the next start.
+func RemoveBootstrapKey(path string, fingerprint string) error {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var kept []string
+	changed := false
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.SplitN(strings.TrimSpace(line), " ", 3)
+		if len(f) == 3 {
+			if k, err := ParseKey(f[0], false, []byte(f[2])); err == nil && k.Fingerprint == fingerprint {
+				changed = true
+				continue
+			}
+		}
+		kept = append(kept, line)
+	}
+	if !changed {
+		return nil
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(strings.Join(kept, "\n")), 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}

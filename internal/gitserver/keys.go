@@ -182,6 +182,9 @@ func (s *Server) keysRemove(ctx context.Context, sess *Session, args []string) i
 		fmt.Fprintf(sess.Stderr, "kyozo: keys:remove: %s is the last admin key; add another admin key first\n", name)
 		return exitFailure
 	}
+	if s.cfg.KeyRemoved != nil {
+		s.cfg.KeyRemoved(removed)
+	}
 	s.log.Info("key removed", "name", name, "fingerprint", removed.Fingerprint, "by", sess.Key.Name)
 	fmt.Fprintf(sess.Stdout, "removed key %s %s\n", name, removed.Fingerprint)
 	return exitOK

@@ -45,6 +45,9 @@ type Config struct {
 	Commands    map[string]Command
 	Logger      *slog.Logger
 	MaxSessions int // sessions running at once; 0 for no limit
+	// KeyRemoved is told of every key keys:remove removed, so a copy kept
+	// elsewhere (the daemon's bootstrap file) cannot bring it back.
+	KeyRemoved func(store.Key)
 }
 
 // Command is an ssh command: `ssh kyozo NAME ARGS…`.

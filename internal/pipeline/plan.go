@@ -103,9 +103,10 @@ func mainService(t *topology.Topology, app string) *topology.Service {
 			return s
 		}
 	}
-	for _, level := range t.StartOrder {
-		for i := len(level) - 1; i >= 0; i-- {
-			if s := t.Service(level[i]); s != nil && routable(s) {
+	// The front-most: the last start level's web service.
+	for l := len(t.StartOrder) - 1; l >= 0; l-- {
+		for _, name := range t.StartOrder[l] {
+			if s := t.Service(name); s != nil && routable(s) {
 				return s
 			}
 		}

@@ -64,18 +64,31 @@ func (c *Controller) Switch(ctx context.Context, app string, version int) error 
 			keep[id] = true
 		}
 	}
+	// What retires is decided now: the app's containers that the new
+	// release does not use. Containers started later (the next deploy's)
+	// are not this switch's to remove.
+	cs, err := c.Runtime.List(ctx, map[string]string{runtime.LabelApp: app, runtime.LabelKind: "service"})
+	if err != nil {
+		return fmt.Errorf("switched, but cannot list the old containers: %w", err)
+	}
+	var old []runtime.Container
+	for _, ct := range cs {
+		if !keep[ct.ID] {
+			old = append(old, ct)
+		}
+	}
 	c.draining.Add(1)
 	go func() {
 		defer c.draining.Done()
-		c.retire(app, removed, keep)
+		c.retire(app, removed, old)
 	}()
 	return nil
 }
 
 // retire waits for the removed targets to finish their requests, then
-// removes every service container of the app the current release does not
-// use (old web containers and old workers alike).
-func (c *Controller) retire(app string, removed []router.Target, keep map[string]bool) {
+// stops and removes the old release's containers (web and workers alike),
+// unless a later release took one over.
+func (c *Controller) retire(app string, removed []router.Target, old []runtime.Container) {
 	ctx, cancel := context.WithTimeout(context.Background(), c.DrainTimeout+2*time.Minute)
 	defer cancel()
 	dctx, dcancel := context.WithTimeout(ctx, c.DrainTimeout)
@@ -83,13 +96,9 @@ func (c *Controller) retire(app string, removed []router.Target, keep map[string
 		c.Logger.Warn("drain timed out; stopping anyway", "app", app, "timeout", c.DrainTimeout)
 	}
 	dcancel()
-	cs, err := c.Runtime.List(ctx, map[string]string{runtime.LabelApp: app, runtime.LabelKind: "service"})
-	if err != nil {
-		c.Logger.Warn("retire: list", "app", app, "err", err)
-		return
-	}
-	for _, ct := range cs {
-		if keep[ct.ID] {
+	current := c.currentContainers(ctx, app)
+	for _, ct := range old {
+		if current[ct.ID] {
 			continue
 		}
 		if err := c.Runtime.Stop(ctx, ct.ID, c.StopTimeout); err != nil {
@@ -99,6 +108,25 @@ func (c *Controller) retire(app string, removed []router.Target, keep map[string
 			c.Logger.Warn("retire: remove", "container", ct.Name, "err", err)
 		}
 	}
+}
+
+// currentContainers returns the containers of the app's current release.
+func (c *Controller) currentContainers(ctx context.Context, app string) map[string]bool {
+	out := map[string]bool{}
+	a, err := c.Store.App(ctx, app)
+	if err != nil || a.Release == 0 {
+		return out
+	}
+	rel, err := c.Store.Release(ctx, app, a.Release)
+	if err != nil {
+		return out
+	}
+	for _, s := range rel.Services {
+		for _, id := range s.Containers {
+			out[id] = true
+		}
+	}
+	return out
 }
 
 // Wait blocks until background retirements are done (shutdown, tests).

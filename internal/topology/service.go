@@ -169,6 +169,15 @@ func (a *analyzer) service(u *unit) *Service {
 			dfFile = p
 		}
 	}
+	if a.t.Exists(dfFile) && r != nil && r.Score < 0.5 && (r.Language == "static" || r.Language == "shell") {
+		// A loose index.html or script beside a Dockerfile says nothing of
+		// how the service runs: the Dockerfile does.
+		r = nil
+		s.Language, s.Framework, s.PackageManager, s.RuntimeVersion, s.StartCommand, s.BuildCommand = "docker", "", "", "", "", ""
+		s.Build = BuildHints{}
+		ev = nil
+		conf = 0.5
+	}
 	if a.t.Exists(dfFile) {
 		s.Dockerfile = Dockerfile{Source: "repo", Path: dfFile}
 		ev = append(ev, Evidence{dfFile, "the repository's own Dockerfile builds it"})
@@ -251,7 +260,7 @@ func (a *analyzer) service(u *unit) *Service {
 		}
 	}
 
-	s.Kind = a.kind(u, s, df)
+	s.Kind = a.kind(u, r, s, df)
 	switch s.Kind {
 	case KindWorker, KindJob:
 		s.Port = 0
@@ -265,7 +274,7 @@ func (a *analyzer) service(u *unit) *Service {
 	}
 
 	// Health check path, for services that answer HTTP.
-	if s.Kind == KindWeb {
+	if s.Kind == KindWeb || s.Kind == KindStatic {
 		switch {
 		case df != nil && df.Healthcheck != nil && !df.Healthcheck.None:
 			if p := healthPath(df.Healthcheck.Test); stacks.ValidHealthPath(p) {
@@ -327,7 +336,7 @@ func (a *analyzer) service(u *unit) *Service {
 }
 
 // kind decides how a service runs.
-func (a *analyzer) kind(u *unit, s *Service, df *manifest.Dockerfile) Kind {
+func (a *analyzer) kind(u *unit, r *stacks.Result, s *Service, df *manifest.Dockerfile) Kind {
 	if u.proc != nil {
 		switch u.proc.Type {
 		case "web":
@@ -338,14 +347,14 @@ func (a *analyzer) kind(u *unit, s *Service, df *manifest.Dockerfile) Kind {
 		return KindWorker
 	}
 	if u.compose != nil && len(u.compose.svc.Ports) == 0 && len(u.compose.svc.Command) > 0 &&
-		u.res != nil && strings.Join(u.compose.svc.Command, " ") != u.res.Start {
+		r != nil && strings.Join(u.compose.svc.Command, " ") != r.Start {
 		return KindWorker
 	}
 	if u.compose != nil && u.compose.svc.Restart == "no" && len(u.compose.svc.Ports) == 0 {
 		return KindJob
 	}
-	if u.res != nil && u.res.Kind != "" {
-		return Kind(u.res.Kind)
+	if r != nil && r.Kind != "" {
+		return Kind(r.Kind)
 	}
 	if s.Port > 0 || df != nil && len(df.Expose) > 0 {
 		return KindWeb

@@ -1,0 +1,352 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/kyozo/kyozo/internal/build"
+	"github.com/kyozo/kyozo/internal/config"
+	"github.com/kyozo/kyozo/internal/plan"
+	"github.com/kyozo/kyozo/internal/runtime"
+	"github.com/kyozo/kyozo/internal/runtime/runtimetest"
+	"github.com/kyozo/kyozo/internal/store"
+	"github.com/kyozo/kyozo/internal/tasks"
+	"github.com/kyozo/kyozo/internal/testutil/redistest"
+	"github.com/kyozo/kyozo/internal/topology"
+)
+
+func TestExpandSecrets(t *testing.T) {
+	got := expandSecrets("postgres://postgres:${POSTGRES_PASSWORD}@db:5432/${DB}x", func(n string) string { return "<" + n + ">" })
+	if got != "postgres://postgres:<POSTGRES_PASSWORD>@db:5432/<DB>x" {
+		t.Errorf("got %q", got)
+	}
+	if got := expandSecrets("no refs, ${unterminated", func(string) string { return "X" }); got != "no refs, ${unterminated" {
+		t.Errorf("got %q", got)
+	}
+	a, _ := newSecret()
+	b, _ := newSecret()
+	if a == b || len(a) < 30 || strings.ContainsAny(a, "/+=@:") {
+		t.Errorf("secrets %q %q must differ and be URL-safe", a, b)
+	}
+}
+
+func TestMainServiceAndHosts(t *testing.T) {
+	web := &topology.Service{Name: "web", Kind: topology.KindWeb, Port: 3000, Path: "apps/web"}
+	api := &topology.Service{Name: "api", Kind: topology.KindWeb, Port: 8080, Path: "services/api"}
+	worker := &topology.Service{Name: "worker", Kind: topology.KindWorker, Path: "worker"}
+	topo := &topology.Topology{Services: []*topology.Service{api, web, worker}, StartOrder: [][]string{{"worker"}, {"api"}, {"web"}}}
+	if m := mainService(topo, "shop"); m != web {
+		t.Errorf("main %v", m)
+	}
+	if h := hostsFor(topo, web, "shop", "example.test"); strings.Join(h, " ") != "shop.example.test web.shop.example.test" {
+		t.Errorf("web hosts %v", h)
+	}
+	if h := hostsFor(topo, api, "shop", "example.test"); strings.Join(h, " ") != "api.shop.example.test" {
+		t.Errorf("api hosts %v", h)
+	}
+	// Without a "web", the last level's web service is the front.
+	topo = &topology.Topology{Services: []*topology.Service{api, {Name: "front", Kind: topology.KindStatic, Port: 8080, Path: "front"}}, StartOrder: [][]string{{"api"}, {"front"}}}
+	if m := mainService(topo, "shop"); m == nil || m.Name != "front" {
+		t.Errorf("main %v", m)
+	}
+}
+
+func TestFingerprint(t *testing.T) {
+	dir := t.TempDir()
+	write := func(p, c string) {
+		os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o755)
+		os.WriteFile(filepath.Join(dir, p), []byte(c), 0o644)
+	}
+	write("apps/web/index.js", "a")
+	write("packages/ui/x.js", "ui")
+	write("apps/api/main.go", "api")
+	s := &topology.Service{Path: "apps/web", BuildContext: ".", WatchPaths: []string{"apps/web", "packages/ui"}}
+	fp := func() string {
+		f, err := fingerprint(dir, s, []byte("FROM x"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	a := fp()
+	write("apps/api/main.go", "api v2")
+	if fp() != a {
+		t.Error("a change outside the watch paths changed the fingerprint")
+	}
+	write("packages/ui/x.js", "ui v2")
+	b := fp()
+	if b == a {
+		t.Error("a change in a library did not change the fingerprint")
+	}
+	os.Chmod(filepath.Join(dir, "apps/web/index.js"), 0o755)
+	if fp() == b {
+		t.Error("a mode change did not change the fingerprint")
+	}
+	if f, _ := fingerprint(dir, s, []byte("FROM y")); f == fp() {
+		t.Error("a Dockerfile change did not change the fingerprint")
+	}
+}
+
+func TestBuilderNoise(t *testing.T) {
+	for line, noise := range map[string]bool{
+		" ---> 4f2b": true, "Removing intermediate container 1a2b": true, " ---> Running in 9c": true,
+		"Step 2/7 : RUN make": false, "gcc -o app main.c": false,
+	} {
+		if builderNoise(line) != noise {
+			t.Errorf("%q", line)
+		}
+	}
+}
+
+// fakeBuilder "builds" by recording the request.
+type fakeBuilder struct {
+	mu     sync.Mutex
+	built  []string
+	images map[string]bool
+	fail   string // service whose build fails
+}
+
+func (b *fakeBuilder) Build(ctx context.Context, req build.Request, progress func(string)) (build.Result, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.fail != "" && strings.Contains(req.Tags[0], "-"+b.fail+":") {
+		progress("Step 1/1 : RUN make")
+		return build.Result{}, errors.New("RUN make: exit code 2")
+	}
+	b.built = append(b.built, req.Tags[0])
+	b.images[req.Tags[0]] = true
+	progress("Step 1/1 : FROM scratch")
+	return build.Result{ImageID: "sha256:" + req.Tags[0]}, nil
+}
+
+type fakeSwitcher struct{ switched []int }
+
+func (s *fakeSwitcher) Switch(ctx context.Context, app string, version int) error {
+	s.switched = append(s.switched, version)
+	return nil
+}
+
+type harness struct {
+	d    *Deployer
+	st   *store.Redis
+	rt   *runtimetest.Fake
+	b    *fakeBuilder
+	sw   *fakeSwitcher
+	port int
+	ok   *healthServer
+}
+
+// healthServer answers the health checks of the "containers": the fake
+// runtime gives them 127.0.0.1, and the service's port is this server's.
+type healthServer struct {
+	mu      sync.Mutex
+	healthy bool
+	srv     *http.Server
+}
+
+func (h *healthServer) set(v bool) { h.mu.Lock(); h.healthy = v; h.mu.Unlock() }
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	st, err := store.Open(redistest.Start(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := &healthServer{healthy: true}
+	hs.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hs.mu.Lock()
+		ok := hs.healthy
+		hs.mu.Unlock()
+		if !ok {
+			http.Error(w, "down", http.StatusServiceUnavailable)
+			return
+		}
+		w.Write([]byte("ok"))
+	})}
+	go hs.srv.Serve(l)
+	t.Cleanup(func() { hs.srv.Close() })
+	rt := runtimetest.New()
+	rt.IPs = nil
+	b := &fakeBuilder{images: rt.Images}
+	sw := &fakeSwitcher{}
+	cfg := config.Default()
+	cfg.HealthTimeout = config.Duration(2 * time.Second)
+	cfg.WorkerSettle = config.Duration(100 * time.Millisecond)
+	d := &Deployer{
+		Store: st, Runtime: &loopbackRuntime{rt}, Builder: b, Switcher: sw, Config: cfg,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Images: plan.DefaultImages(),
+		URL: func(h string) string { return "http://" + h },
+	}
+	st.CreateApp(context.Background(), store.App{Name: "shop", Owner: "alice"})
+	return &harness{d: d, st: st, rt: rt, b: b, sw: sw, port: l.Addr().(*net.TCPAddr).Port, ok: hs}
+}
+
+// loopbackRuntime gives every container the loopback address, where the
+// harness's health server listens.
+type loopbackRuntime struct{ *runtimetest.Fake }
+
+func (l *loopbackRuntime) Run(ctx context.Context, spec runtime.ContainerSpec) (runtime.Container, error) {
+	c, err := l.Fake.Run(ctx, spec)
+	if err == nil {
+		l.Fake.Set(c.ID, func(x *runtime.Container) { x.IP = "127.0.0.1" })
+		c.IP = "127.0.0.1"
+	}
+	return c, err
+}
+
+func (l *loopbackRuntime) Inspect(ctx context.Context, id string) (runtime.Container, error) {
+	return l.Fake.Inspect(ctx, id)
+}
+
+// push writes a tree (web with its own Dockerfile listening on the
+// harness port, a worker) and runs a deploy job for it.
+func (h *harness) push(t *testing.T, commit, webText string) (*store.Job, error) {
+	t.Helper()
+	src := t.TempDir()
+	files := map[string]string{
+		"web/Dockerfile":    fmt.Sprintf("FROM busybox\nEXPOSE %d\nHEALTHCHECK CMD wget -q -O- http://127.0.0.1:%d/health\nCMD [\"httpd\"]\n", h.port, h.port),
+		"web/index.html":    webText,
+		"worker/Procfile":   "worker: sh run.sh\n",
+		"worker/run.sh":     "#!/bin/sh\nwhile true; do sleep 1; done\n",
+		"worker/Dockerfile": "FROM busybox\nCOPY run.sh /\n",
+	}
+	for p, c := range files {
+		os.MkdirAll(filepath.Join(src, filepath.Dir(p)), 0o755)
+		os.WriteFile(filepath.Join(src, p), []byte(c), 0o644)
+	}
+	ctx := context.Background()
+	id := fmt.Sprintf("job-%s", commit)
+	h.st.CreateJob(ctx, store.Job{ID: id, App: "shop", Commit: commit, State: store.JobQueued})
+	h.st.SetLatestJob(ctx, "shop", id)
+	task, err := tasks.NewDeploy(tasks.Deploy{JobID: id, App: "shop", Commit: commit, Source: src, Pusher: "alice"}, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	perr := h.d.ProcessTask(ctx, task)
+	j, _ := h.st.Job(ctx, id)
+	return &j, perr
+}
+
+func (h *harness) log(t *testing.T, id string) string {
+	lines, _ := h.st.ReadLines(context.Background(), id, "", 0)
+	var b strings.Builder
+	for _, l := range lines {
+		b.WriteString(l.Text + "\n")
+	}
+	return b.String()
+}
+
+func TestDeployBuildsOnlyWhatChanged(t *testing.T) {
+	h := newHarness(t)
+	j, err := h.push(t, "aaaaaaaaaaaa1", "v1")
+	if err != nil || j.State != store.JobSucceeded || j.Release != 1 {
+		t.Fatalf("first deploy: %v %+v\n%s", err, j, h.log(t, j.ID))
+	}
+	if len(h.b.built) != 2 || len(h.sw.switched) != 1 {
+		t.Fatalf("built %v switched %v", h.b.built, h.sw.switched)
+	}
+	rel, _ := h.st.Release(context.Background(), "shop", 1)
+	if rel.Services["web"].Hosts[0] != "shop.localhost" || len(rel.Services["worker"].Containers) != 1 {
+		t.Errorf("release %+v", rel.Services)
+	}
+	// Only web changes: worker is neither rebuilt nor restarted.
+	j, err = h.push(t, "bbbbbbbbbbbb2", "v2")
+	if err != nil || j.State != store.JobSucceeded {
+		t.Fatalf("second deploy: %v\n%s", err, h.log(t, j.ID))
+	}
+	if len(h.b.built) != 3 || !strings.Contains(h.b.built[2], "shop-web:") {
+		t.Errorf("built %v", h.b.built)
+	}
+	log := h.log(t, j.ID)
+	for _, want := range []string{"worker: unchanged since v1, not rebuilt", "worker: unchanged, keeps running", "Releasing v2", "http://shop.localhost"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("log lacks %q:\n%s", want, log)
+		}
+	}
+	rel2, _ := h.st.Release(context.Background(), "shop", 2)
+	if rel2.Services["worker"].Containers[0] != rel.Services["worker"].Containers[0] {
+		t.Error("the unchanged worker's container was replaced")
+	}
+	if rel2.Services["web"].Containers[0] == rel.Services["web"].Containers[0] {
+		t.Error("the changed web service kept its old container")
+	}
+}
+
+func TestUnhealthyReleaseIsRemoved(t *testing.T) {
+	h := newHarness(t)
+	if j, err := h.push(t, "aaaaaaaaaaaa1", "v1"); err != nil {
+		t.Fatalf("first deploy: %v\n%s", err, h.log(t, j.ID))
+	}
+	running := len(h.rt.Running())
+	h.ok.set(false)
+	j, err := h.push(t, "bbbbbbbbbbbb2", "v2")
+	if !errors.Is(err, asynq.SkipRetry) || j.State != store.JobFailed {
+		t.Fatalf("unhealthy deploy: %v %+v", err, j)
+	}
+	if !strings.Contains(j.Error, "web did not become healthy") {
+		t.Errorf("error %q", j.Error)
+	}
+	if got := len(h.rt.Running()); got != running {
+		t.Errorf("%d containers run after the failed deploy, want the %d of v1", got, running)
+	}
+	if a, _ := h.st.App(context.Background(), "shop"); a.Release != 1 || len(h.sw.switched) != 1 {
+		t.Errorf("current release %d, switches %v", a.Release, h.sw.switched)
+	}
+	log := h.log(t, j.ID)
+	if !strings.Contains(log, "previous release keeps serving") {
+		t.Errorf("log:\n%s", log)
+	}
+}
+
+func TestBuildFailureNamesTheService(t *testing.T) {
+	h := newHarness(t)
+	h.b.fail = "web"
+	j, _ := h.push(t, "aaaaaaaaaaaa1", "v1")
+	if j.State != store.JobFailed || !strings.Contains(j.Error, "building web: RUN make: exit code 2") {
+		t.Errorf("job %+v", j)
+	}
+}
+
+func TestNewerPushSupersedes(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	h.st.CreateJob(ctx, store.Job{ID: "job-1", App: "shop", State: store.JobQueued})
+	h.st.SetLatestJob(ctx, "shop", "job-2")
+	task, _ := tasks.NewDeploy(tasks.Deploy{JobID: "job-1", App: "shop", Commit: "c1", Source: t.TempDir()}, time.Minute)
+	err := h.d.ProcessTask(ctx, task)
+	j, _ := h.st.Job(ctx, "job-1")
+	if j.State != store.JobSuperseded || !errors.Is(err, asynq.SkipRetry) || !strings.Contains(j.Error, "job-2") {
+		t.Errorf("job %+v err %v", j, err)
+	}
+}
+
+func TestCancelBeforeStart(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	h.st.CreateJob(ctx, store.Job{ID: "job-1", App: "shop", State: store.JobQueued})
+	h.st.SetLatestJob(ctx, "shop", "job-1")
+	h.st.RequestCancel(ctx, "job-1")
+	task, _ := tasks.NewDeploy(tasks.Deploy{JobID: "job-1", App: "shop", Commit: "c1", Source: t.TempDir()}, time.Minute)
+	h.d.ProcessTask(ctx, task)
+	if j, _ := h.st.Job(ctx, "job-1"); j.State != store.JobCancelled {
+		t.Errorf("job %+v", j)
+	}
+}

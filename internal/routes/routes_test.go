@@ -1,0 +1,104 @@
+package routes
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/kyozo/kyozo/internal/router"
+	"github.com/kyozo/kyozo/internal/runtime"
+	"github.com/kyozo/kyozo/internal/runtime/runtimetest"
+	"github.com/kyozo/kyozo/internal/store"
+	"github.com/kyozo/kyozo/internal/testutil/redistest"
+)
+
+func setup(t *testing.T) (*Controller, *store.Redis, *runtimetest.Fake) {
+	t.Helper()
+	st, err := store.Open(redistest.Start(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	rt := runtimetest.New()
+	c := &Controller{
+		Store: st, Runtime: rt, Router: router.New(router.Options{}), DrainTimeout: time.Second,
+		StopTimeout: time.Second, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}
+	return c, st, rt
+}
+
+func container(rt *runtimetest.Fake, id, ip, service string) {
+	rt.Add(runtime.Container{ID: id, IP: ip, Running: true, State: "running", Labels: map[string]string{
+		runtime.LabelApp: "shop", runtime.LabelService: service, runtime.LabelKind: "service", runtime.LabelManaged: "true",
+	}})
+}
+
+func release(t *testing.T, st *store.Redis, containers map[string][]string) int {
+	t.Helper()
+	rel := &store.Release{App: "shop", Commit: "c", Services: map[string]store.ReleaseService{
+		"web":    {Port: 8080, Hosts: []string{"shop.localhost", "web.shop.localhost"}, Containers: containers["web"]},
+		"worker": {Containers: containers["worker"]},
+	}}
+	if err := st.AddRelease(context.Background(), rel); err != nil {
+		t.Fatal(err)
+	}
+	return rel.Version
+}
+
+func TestSwitchRoutesAndRetiresTheOldRelease(t *testing.T) {
+	ctx := context.Background()
+	c, st, rt := setup(t)
+	st.CreateApp(ctx, store.App{Name: "shop", Owner: "alice"})
+	container(rt, "w1", "10.0.0.1", "web")
+	container(rt, "k1", "10.0.0.2", "worker")
+	v1 := release(t, st, map[string][]string{"web": {"w1"}, "worker": {"k1"}})
+	if err := c.Switch(ctx, "shop", v1); err != nil {
+		t.Fatal(err)
+	}
+	r, ok := c.Router.Lookup("SHOP.localhost:8000")
+	if !ok || len(r.Targets) != 1 || r.Targets[0].Addr != "10.0.0.1:8080" || r.Service != "web" {
+		t.Fatalf("v1 route: %+v %v", r, ok)
+	}
+	container(rt, "w2", "10.0.0.3", "web")
+	container(rt, "k2", "10.0.0.4", "worker")
+	v2 := release(t, st, map[string][]string{"web": {"w2"}, "worker": {"k2"}})
+	if err := c.Switch(ctx, "shop", v1); err == nil {
+		t.Error("switching to a release that is not current")
+	}
+	if err := c.Switch(ctx, "shop", v2); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := c.Router.Lookup("web.shop.localhost"); r.Targets[0].Addr != "10.0.0.3:8080" {
+		t.Errorf("v2 route: %+v", r)
+	}
+	c.Wait()
+	running := rt.Running()
+	slices.Sort(running)
+	if !slices.Equal(running, []string{"k2", "w2"}) {
+		t.Errorf("after the switch, running %v: the old web and the old worker must go", running)
+	}
+}
+
+func TestSyncAfterRestart(t *testing.T) {
+	ctx := context.Background()
+	c, st, rt := setup(t)
+	st.CreateApp(ctx, store.App{Name: "shop", Owner: "alice"})
+	st.CreateApp(ctx, store.App{Name: "empty", Owner: "alice"})
+	container(rt, "w1", "10.0.0.1", "web")
+	container(rt, "gone", "10.0.0.9", "web")
+	rt.Set("gone", func(c *runtime.Container) { c.Running = false })
+	release(t, st, map[string][]string{"web": {"w1", "gone", "missing"}})
+	if err := c.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r, ok := c.Router.Lookup("shop.localhost")
+	if !ok || len(r.Targets) != 1 || r.Targets[0].ID != "w1" {
+		t.Errorf("only the running container is routed: %+v", r)
+	}
+	if len(rt.Removed) != 0 {
+		t.Errorf("Sync removed containers: %v", rt.Removed)
+	}
+}
