@@ -141,14 +141,25 @@ func FuzzHostKey(f *testing.F) {
 }
 
 func TestNoTargets(t *testing.T) {
-	r := newTestRouter(t, nil)
-	r.SetApp("shop", map[string]Route{"shop.localhost": {Service: "web"}})
-	w := do(r, "GET", "shop.localhost")
-	if w.Code != http.StatusServiceUnavailable {
-		t.Fatalf("status = %d, want 503", w.Code)
+	tests := []struct {
+		name    string
+		targets []Target
+	}{
+		{"none", nil},
+		{"only one without an address", []Target{{ID: "c1"}}},
 	}
-	if !strings.Contains(w.Body.String(), "shop/web") {
-		t.Errorf("body %q does not name the service", w.Body.String())
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newTestRouter(t, nil)
+			r.SetApp("shop", map[string]Route{"shop.localhost": {Service: "web", Targets: tt.targets}})
+			w := do(r, "GET", "shop.localhost")
+			if w.Code != http.StatusServiceUnavailable {
+				t.Fatalf("status = %d, want 503", w.Code)
+			}
+			if !strings.Contains(w.Body.String(), "shop/web") {
+				t.Errorf("body %q does not name the service", w.Body.String())
+			}
+		})
 	}
 }
 

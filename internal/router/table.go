@@ -123,14 +123,18 @@ func (r *Router) RemoveApp(app string) (removed []Target) {
 // newRoute copies in (the caller keeps its slices) and attaches a backend
 // to every target. Called with mu held.
 func (r *Router) newRoute(app string, in Route) *route {
-	rt := &route{Route: Route{App: app, Service: in.Service, Targets: make([]Target, len(in.Targets))}}
-	rt.backends = make([]*backend, len(in.Targets))
-	for i, t := range in.Targets {
+	rt := &route{Route: Route{App: app, Service: in.Service, Targets: make([]Target, 0, len(in.Targets))}}
+	rt.backends = make([]*backend, 0, len(in.Targets))
+	for _, t := range in.Targets {
+		if t.Addr == "" {
+			r.log.Warn("router: target without an address ignored", "app", app, "service", in.Service, "target", t.ID)
+			continue
+		}
 		if t.ID == "" {
 			t.ID = t.Addr
 		}
-		rt.Targets[i] = t
-		rt.backends[i] = r.backend(t)
+		rt.Targets = append(rt.Targets, t)
+		rt.backends = append(rt.backends, r.backend(t))
 	}
 	return rt
 }
