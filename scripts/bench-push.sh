@@ -2,8 +2,11 @@
 # Measures git pushes through Kyozo's SSH server (internal/gitserver) on a
 # generated repository of about 52 MiB packed, 25k objects and 400 commits:
 #   (a) full push and (b) one-commit pushes, with Kyozo's pre-receive hook
-#       installed (KYOZO_BIN is `true`: the hook's own work is measured
-#       elsewhere, this is the transport and the hook's exec);
+#       installed and doing its real work: `kyozo hook pre-receive` asks the
+#       daemon's intake (served by the benchmark on a local socket) and is
+#       accepted (the pushes go to a branch that does not deploy; a deploy
+#       is measured by its own stages). HOOK=true runs `true` instead, to
+#       measure the transport and the hook's exec alone;
 #   (c) the same pushes through the same server into repositories whose
 #       pre-receive hook was removed: plain native receive-pack behind it;
 #   (d) native `git push` over the local file transport, no SSH: the floor.
@@ -30,6 +33,14 @@ cleanup() {
 trap cleanup EXIT
 
 go build -trimpath -o "$tmp/benchpush" ./scripts/benchpush
+go build -trimpath -o "$tmp/kyozo" ./cmd/kyozo
+if [ "${HOOK:-kyozo}" = true ]; then
+	hookbin=$(type -P true)
+	hookargs=()
+else
+	hookbin=$tmp/kyozo
+	hookargs=(-socket "$tmp/kyozo.sock")
+fi
 
 echo "== generating the repository"
 "$tmp/benchpush" gen "$tmp/src.git"
@@ -60,7 +71,7 @@ for _ in $(seq 100); do
 done
 
 "$tmp/benchpush" serve -redis "redis://127.0.0.1:$rport/0" -root "$tmp/repos" -hostkey "$tmp/hostkey" \
-	-client-key "$tmp/id" -port-file "$tmp/port" -kyozo-bin "$(type -P true)" -log "$tmp/server.log" &
+	-client-key "$tmp/id" -port-file "$tmp/port" -kyozo-bin "$hookbin" "${hookargs[@]}" -log "$tmp/server.log" &
 pids+=($!)
 for _ in $(seq 200); do
 	[ -s "$tmp/port" ] && break
@@ -147,7 +158,7 @@ variant plain 0
 variant local 0
 rm -f "$tmp"/t.*
 
-echo "== $rounds rounds, interleaved (server on 127.0.0.1:$port, hook KYOZO_BIN=$(type -P true))"
+echo "== $rounds rounds, interleaved (server on 127.0.0.1:$port, hook KYOZO_BIN=$hookbin)"
 kinds=(hook plain local)
 for r in $(seq 1 "$rounds"); do
 	mapfile -t commits < <(chain "$r")

@@ -148,11 +148,14 @@ func newDeployer(cfg *config.Config, st store.Store, rt *docker.Driver, sw pipel
 // asynqServer runs deploys from the queue.
 func asynqServer(cfg *config.Config, st *store.Redis, log *slog.Logger) *asynq.Server {
 	return asynq.NewServerFromRedisClient(st.Client(), asynq.Config{
-		Concurrency:     cfg.Workers,
-		Queues:          map[string]int{tasks.QueueDeploys: 1},
-		ShutdownTimeout: time.Duration(cfg.ShutdownTimeout),
-		Logger:          asynqLogger{log.With("component", "queue")},
-		LogLevel:        asynq.WarnLevel,
+		Concurrency: cfg.Workers,
+		Queues:      map[string]int{tasks.QueueDeploys: 1},
+		// An idle worker looks for work this often (asynq's default is 1s):
+		// a pusher waits for it, and one Redis call per tick is cheap.
+		TaskCheckInterval: 100 * time.Millisecond,
+		ShutdownTimeout:   time.Duration(cfg.ShutdownTimeout),
+		Logger:            asynqLogger{log.With("component", "queue")},
+		LogLevel:          asynq.WarnLevel,
 		// A deploy that fails is recorded on its job; the queue only
 		// retries one whose worker died.
 		IsFailure: func(err error) bool { return !errors.Is(err, asynq.SkipRetry) },

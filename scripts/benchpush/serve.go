@@ -8,8 +8,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -19,8 +21,10 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/kyozo/kyozo/internal/gitserver"
+	"github.com/kyozo/kyozo/internal/intake"
 	"github.com/kyozo/kyozo/internal/repo"
 	"github.com/kyozo/kyozo/internal/store"
+	"github.com/kyozo/kyozo/internal/tree"
 )
 
 // serve runs gitserver on a loopback port with a Redis store, registers a
@@ -38,6 +42,7 @@ func serve(args []string) error {
 	portFile := fs.String("port-file", "", "where to write the port")
 	kyozoBin := fs.String("kyozo-bin", "/bin/true", "KYOZO_BIN for the hook")
 	logFile := fs.String("log", "", "log file (default stderr)")
+	socket := fs.String("socket", "", "serve Kyozo's intake on this unix socket, so a real `kyozo hook pre-receive` runs (pushes to main are stored, not deployed)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -66,11 +71,27 @@ func serve(args []string) error {
 		defer logw.Close()
 	}
 	repos := &repo.Repos{Root: *root}
+	hookEnv := []string{"KYOZO_BIN=" + *kyozoBin}
+	if *socket != "" {
+		// The daemon's intake, with a deploy branch no benchmark pushes to:
+		// the hook does all its work (the request, the ref rules) and accepts.
+		in := &intake.Intake{
+			Store: st, Repos: repos, Branches: []string{"deploy"}, Limits: tree.DefaultLimits,
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		}
+		os.Remove(*socket)
+		sl, err := net.Listen("unix", *socket)
+		if err != nil {
+			return err
+		}
+		go http.Serve(sl, in.Handler())
+		hookEnv = append(hookEnv, "KYOZO_SOCKET="+*socket)
+	}
 	srv, err := gitserver.New(gitserver.Config{
 		HostKeyPath: *hostKey,
 		Store:       st,
 		Repos:       repos,
-		HookEnv:     []string{"KYOZO_BIN=" + *kyozoBin},
+		HookEnv:     hookEnv,
 		Logger:      slog.New(slog.NewTextHandler(logw, nil)),
 		Commands: map[string]gitserver.Command{
 			"bench:prepare": {
