@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -206,8 +207,14 @@ type loopbackRuntime struct{ *runtimetest.Fake }
 func (l *loopbackRuntime) Run(ctx context.Context, spec runtime.ContainerSpec) (runtime.Container, error) {
 	c, err := l.Fake.Run(ctx, spec)
 	if err == nil {
-		l.Fake.Set(c.ID, func(x *runtime.Container) { x.IP = "127.0.0.1" })
-		c.IP = "127.0.0.1"
+		// A backing service gets no address: nothing answers for it here,
+		// and its connection check is skipped.
+		ip := "127.0.0.1"
+		if spec.Labels[runtime.LabelKind] == "backing" {
+			ip = ""
+		}
+		l.Fake.Set(c.ID, func(x *runtime.Container) { x.IP = ip })
+		c.IP = ip
 	}
 	return c, err
 }
@@ -349,4 +356,66 @@ func TestCancelBeforeStart(t *testing.T) {
 	if j, _ := h.st.Job(ctx, "job-1"); j.State != store.JobCancelled {
 		t.Errorf("job %+v", j)
 	}
+}
+
+func TestBackingServices(t *testing.T) {
+	h := newHarness(t)
+	files := map[string]string{
+		"Dockerfile":   fmt.Sprintf("FROM busybox\nEXPOSE %d\nCMD [\"httpd\"]\n", h.port),
+		".env.example": "DATABASE_URL=postgres://localhost/app\n",
+	}
+	ctx := context.Background()
+	run := func(id string) store.Job {
+		// A job removes its exported source when it ends: one per job.
+		src := t.TempDir()
+		for p, c := range files {
+			os.WriteFile(filepath.Join(src, p), []byte(c), 0o644)
+		}
+		h.st.CreateJob(ctx, store.Job{ID: id, App: "shop", Commit: id, State: store.JobQueued})
+		h.st.SetLatestJob(ctx, "shop", id)
+		task, _ := tasks.NewDeploy(tasks.Deploy{JobID: id, App: "shop", Commit: id, Source: src}, time.Minute)
+		h.d.ProcessTask(ctx, task)
+		j, _ := h.st.Job(ctx, id)
+		return j
+	}
+	j := run("job-1")
+	if j.State != store.JobFailed || !strings.Contains(j.Error, "needs the image postgres:17-alpine, which is not on this machine") {
+		t.Fatalf("missing backing image: %+v", j)
+	}
+	h.rt.Images["postgres:17-alpine"] = true
+	j = run("job-2")
+	if j.State != store.JobSucceeded {
+		t.Fatalf("deploy with postgres: %+v\n%s", j, h.log(t, j.ID))
+	}
+	var db, app runtime.ContainerSpec
+	for _, spec := range h.rt.Specs {
+		switch spec.Labels[runtime.LabelKind] {
+		case "backing":
+			db = spec
+		case "service":
+			app = spec
+		}
+	}
+	pw := db.Env["POSTGRES_PASSWORD"]
+	if len(pw) < 20 || db.Mounts[0].Volume != "kyozo-shop-postgres-data" || db.Aliases[0] != "postgres" {
+		t.Errorf("postgres container: %+v", db)
+	}
+	if app.Env["DATABASE_URL"] != "postgres://postgres:"+pw+"@postgres:5432/app" {
+		t.Errorf("app's DATABASE_URL %q does not carry the generated password", app.Env["DATABASE_URL"])
+	}
+	if app.Env["PORT"] != fmt.Sprint(h.port) {
+		t.Errorf("PORT %q", app.Env["PORT"])
+	}
+	rel, _ := h.st.Release(ctx, "shop", j.Release)
+	if strings.Contains(string(mustJSON(t, rel)), pw) {
+		t.Error("the generated password is stored in the release")
+	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
