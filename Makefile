@@ -9,7 +9,7 @@ BIN      ?= bin/kyozo
 .PHONY: build test test-deps unit fuzz bench lint fmt clean
 
 build:
-	$(GO) build -trimpath -o $(BIN) ./cmd/kyozo
+	$(GO) build -trimpath -ldflags="-s -w" -o $(BIN) ./cmd/kyozo
 
 test: test-deps lint unit fuzz
 
