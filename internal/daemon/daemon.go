@@ -39,6 +39,7 @@ import (
 	"github.com/kyozo/kyozo/internal/router"
 	"github.com/kyozo/kyozo/internal/routes"
 	"github.com/kyozo/kyozo/internal/runtime/docker"
+	"github.com/kyozo/kyozo/internal/secrets"
 	"github.com/kyozo/kyozo/internal/store"
 	"github.com/kyozo/kyozo/internal/tasks"
 	"github.com/kyozo/kyozo/internal/tree"
@@ -46,7 +47,7 @@ import (
 
 // Paths are the files and folders of a data dir.
 type Paths struct {
-	Root, Repos, Sources, Socket, HostKey, BootstrapKeys string
+	Root, Repos, Sources, Socket, HostKey, BootstrapKeys, SecretKey string
 }
 
 // PathsOf lays out a data dir.
@@ -58,6 +59,7 @@ func PathsOf(dataDir string) Paths {
 		Socket:        filepath.Join(dataDir, "run", "kyozo.sock"),
 		HostKey:       filepath.Join(dataDir, "ssh_host_ed25519_key"),
 		BootstrapKeys: filepath.Join(dataDir, "bootstrap_keys"),
+		SecretKey:     filepath.Join(dataDir, "secret.key"),
 	}
 }
 
@@ -126,7 +128,7 @@ func openStore(cfg *config.Config, log *slog.Logger) (st *store.Redis, stop func
 }
 
 // newDeployer wires the deploy pipeline.
-func newDeployer(cfg *config.Config, st store.Store, rt *docker.Driver, sw pipeline.Switcher, log *slog.Logger) *pipeline.Deployer {
+func newDeployer(cfg *config.Config, st store.Store, rt *docker.Driver, sw pipeline.Switcher, box *secrets.Box, log *slog.Logger) *pipeline.Deployer {
 	port := cfg.RouterPort()
 	return &pipeline.Deployer{
 		Store:    st,
@@ -136,6 +138,7 @@ func newDeployer(cfg *config.Config, st store.Store, rt *docker.Driver, sw pipel
 		Config:   cfg,
 		Logger:   log,
 		Images:   plan.DefaultImages().With(cfg.Images),
+		Box:      box,
 		URL: func(host string) string {
 			if port == 80 {
 				return "http://" + host
@@ -196,10 +199,15 @@ func Serve(ctx context.Context, cfg *config.Config, exe string, log *slog.Logger
 		log.Warn("routes not fully restored", "err", err)
 	}
 
-	deployer := newDeployer(cfg, st, rt, ctrl, log.With("component", "deploy"))
+	box, err := secrets.Load(os.Getenv("KYOZO_SECRET_KEY"), paths.SecretKey)
+	if err != nil {
+		return err
+	}
+	deployer := newDeployer(cfg, st, rt, ctrl, box, log.With("component", "deploy"))
 	queue := asynqServer(cfg, st, log)
 	mux := asynq.NewServeMux()
 	mux.Handle(tasks.TypeDeploy, deployer)
+	mux.Handle(tasks.TypeOp, deployer)
 	if err := queue.Start(mux); err != nil {
 		return fmt.Errorf("queue: %w", err)
 	}
@@ -313,10 +321,15 @@ func Work(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 		return fmt.Errorf("docker: %w", err)
 	}
 	defer rt.Close()
-	deployer := newDeployer(cfg, st, rt, &routes.Remote{Redis: st.Client()}, log.With("component", "deploy"))
+	box, err := secrets.Load(os.Getenv("KYOZO_SECRET_KEY"), PathsOf(cfg.DataDir).SecretKey)
+	if err != nil {
+		return err
+	}
+	deployer := newDeployer(cfg, st, rt, &routes.Remote{Redis: st.Client()}, box, log.With("component", "deploy"))
 	queue := asynqServer(cfg, st, log)
 	mux := asynq.NewServeMux()
 	mux.Handle(tasks.TypeDeploy, deployer)
+	mux.Handle(tasks.TypeOp, deployer)
 	if err := queue.Start(mux); err != nil {
 		return err
 	}

@@ -27,6 +27,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/hibiken/asynq"
 
+	"github.com/kyozo/kyozo/internal/joblog"
 	"github.com/kyozo/kyozo/internal/repo"
 	"github.com/kyozo/kyozo/internal/store"
 	"github.com/kyozo/kyozo/internal/tasks"
@@ -215,31 +216,17 @@ func (i *Intake) deploy(ctx context.Context, req Request, u Update, out *stream)
 // follow streams the job's log to the hook until the job ends. If the hook
 // goes away first, the job is cancelled.
 func (i *Intake) follow(ctx context.Context, jobID string, out *stream, log *slog.Logger) {
-	after := ""
-	for {
-		lines, err := i.Store.ReadLines(ctx, jobID, after, 2*time.Second)
-		if ctx.Err() != nil {
-			i.cancel(jobID, log)
-			return
-		}
-		if err != nil {
-			out.fail("reading the job's log: %v", err)
-			return
-		}
-		for _, l := range lines {
-			after = l.ID
-			if l.State == "" {
-				out.line("%s", l.Text)
-				continue
-			}
-			if l.State == store.JobSucceeded {
-				out.line("%s", l.Text)
-				out.send(Message{Done: true, OK: true})
-			} else {
-				out.fail("%s", l.Text)
-			}
-			return
-		}
+	last, err := joblog.Follow(ctx, i.Store, jobID, "", func(l store.Line) { out.line("%s", l.Text) })
+	switch {
+	case ctx.Err() != nil:
+		i.cancel(jobID, log)
+	case err != nil:
+		out.fail("reading the job's log: %v", err)
+	case last.State == store.JobSucceeded:
+		out.line("%s", last.Text)
+		out.send(Message{Done: true, OK: true})
+	default:
+		out.fail("%s", last.Text)
 	}
 }
 

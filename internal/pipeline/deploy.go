@@ -15,50 +15,43 @@ import (
 	"github.com/kyozo/kyozo/internal/topology"
 )
 
-// deployment is the state of one deploy as it goes through the stages.
-type deployment struct {
-	p       tasks.Deploy
+// jobRun is what every job carries through its stages.
+type jobRun struct {
+	id, app string
 	out     *progress
-	topo    *topology.Topology
-	prev    *store.Release // the release serving now, nil for the first
-	plans   []*servicePlan // in start order
 	network string
 	// started are the containers this job created; a failure removes them.
 	started []string
 	timings []string
 }
 
-func (d *deployment) stage(name string, start time.Time) {
-	d.timings = append(d.timings, fmt.Sprintf("%s %s", name, seconds(time.Since(start))))
+func (j *jobRun) stage(name string, start time.Time) {
+	j.timings = append(j.timings, fmt.Sprintf("%s %s", name, seconds(time.Since(start))))
+}
+
+// deployment is a deploy's state as it goes through the stages.
+type deployment struct {
+	*jobRun
+	p     tasks.Deploy
+	topo  *topology.Topology
+	app   store.App
+	prev  *store.Release // the release serving now, nil for the first
+	plans []*servicePlan // in start order
 }
 
 // deploy runs the stages and returns the new release's version.
-func (d *Deployer) deploy(ctx context.Context, p tasks.Deploy, out *progress) (version int, err error) {
-	dep := &deployment{p: p, out: out}
-	out.header(ctx, "Deploying %s at %s (job %s)", p.App, short(p.Commit), p.JobID)
-
-	unlock, err := d.lock(ctx, dep)
-	if err != nil {
+func (d *Deployer) deploy(ctx context.Context, job *jobRun, p tasks.Deploy) (version int, err error) {
+	dep := &deployment{jobRun: job, p: p}
+	job.out.header(ctx, "Deploying %s at %s (job %s)", p.App, short(p.Commit), p.JobID)
+	if err := d.removeLeftovers(ctx, job); err != nil {
 		return 0, err
 	}
-	defer unlock()
-	// Whatever this job started is removed if it does not become a release.
-	defer func() {
-		if err != nil {
-			d.cleanup(dep)
-		}
-	}()
-	if err := d.removeLeftovers(ctx, dep); err != nil {
-		return 0, err
-	}
-
 	t := time.Now()
 	if err := d.detect(ctx, dep); err != nil {
 		return 0, err
 	}
-	dep.stage("detect", t)
-
-	if err := d.loadPrevious(ctx, dep); err != nil {
+	job.stage("detect", t)
+	if err := d.loadCurrent(ctx, job, &dep.app, &dep.prev); err != nil {
 		return 0, err
 	}
 	t = time.Now()
@@ -68,38 +61,74 @@ func (d *Deployer) deploy(ctx context.Context, p tasks.Deploy, out *progress) (v
 	if err := d.buildImages(ctx, dep); err != nil {
 		return 0, err
 	}
-	dep.stage("build", t)
+	job.stage("build", t)
 
 	t = time.Now()
-	if dep.network, err = d.Runtime.EnsureNetwork(ctx, p.App); err != nil {
-		return 0, fmt.Errorf("network: %w", err)
-	}
-	backing, err := d.startBacking(ctx, dep)
+	cfg, err := d.Store.Config(ctx, p.App)
 	if err != nil {
 		return 0, err
 	}
-	if err := d.rollout(ctx, dep); err != nil {
-		return 0, err
-	}
-	if err := d.cancelled(ctx, dep); err != nil {
-		return 0, err
-	}
-	version, err = d.release(ctx, dep, backing)
+	rel := d.newRelease(dep, cfg)
+	version, err = d.converge(ctx, job, dep.app, dep.prev, desired{rel: rel, newRelease: true})
 	if err != nil {
 		return 0, err
 	}
-	dep.stage("release", t)
-	out.info(ctx, "Stages: %s", strings.Join(dep.timings, ", "))
+	job.stage("rollout", t)
+	d.releaseURLs(ctx, job, rel)
+	job.out.info(ctx, "Stages: %s", strings.Join(job.timings, ", "))
 	return version, nil
+}
+
+// newRelease is the release a deploy makes: the planned services, the
+// backing services, the start order and the app's config.
+func (d *Deployer) newRelease(dep *deployment, cfg map[string]string) *store.Release {
+	rel := &store.Release{
+		App: dep.p.App, Commit: dep.p.Commit, JobID: dep.p.JobID, Pusher: dep.p.Pusher, Kind: "deploy",
+		Description: "Deploy " + short(dep.p.Commit),
+		Services:    map[string]store.ReleaseService{},
+		Order:       dep.topo.StartOrder,
+		Config:      cfg,
+		Topology:    topologyJSON(dep.topo),
+	}
+	links := map[string]map[string]string{}
+	for _, b := range dep.topo.BackingServices {
+		if b.Type != "container" {
+			rel.Backing = append(rel.Backing, store.BackingService{
+				Name: b.Name, Type: b.Type, Image: b.Image, Port: b.Port, Volume: b.Volume,
+				DataPath: b.DataPath, Command: b.Command, Container: b.Container, Secrets: b.Secrets,
+			})
+		}
+		for _, user := range b.UsedBy {
+			if links[user] == nil {
+				links[user] = map[string]string{}
+			}
+			for k, v := range b.Env {
+				links[user][k] = v
+			}
+		}
+	}
+	for _, sp := range dep.plans {
+		s := sp.svc
+		rs := store.ReleaseService{
+			Image: sp.image, Fingerprint: sp.fingerprint, Kind: string(s.Kind), Port: s.Port,
+			Command: sp.command, Env: links[s.Name], Replicas: 1, MemoryMB: s.Resources.MemoryMB,
+			CPUs: s.Resources.CPUs, Hosts: sp.hosts,
+		}
+		if s.HealthCheck != nil && (s.Kind == topology.KindWeb || s.Kind == topology.KindStatic) {
+			rs.HealthPath = s.HealthCheck.Path
+		}
+		rel.Services[s.Name] = rs
+	}
+	return rel
 }
 
 // cancelled reports a cancellation asked for through the store (the
 // pusher went away while the job was queued or between checks).
-func (d *Deployer) cancelled(ctx context.Context, dep *deployment) error {
+func (d *Deployer) cancelled(ctx context.Context, job *jobRun) error {
 	if err := ctx.Err(); err != nil {
 		return ErrCancelled
 	}
-	if c, err := d.Store.CancelRequested(ctx, dep.p.JobID); err == nil && c {
+	if c, err := d.Store.CancelRequested(ctx, job.id); err == nil && c {
 		return ErrCancelled
 	}
 	return nil
@@ -108,22 +137,22 @@ func (d *Deployer) cancelled(ctx context.Context, dep *deployment) error {
 // lock waits for the app's deploy lock, so one app deploys at a time in
 // push order. A job that is no longer the app's newest push gives up: the
 // newer one deploys instead.
-func (d *Deployer) lock(ctx context.Context, dep *deployment) (func(), error) {
+func (d *Deployer) lock(ctx context.Context, job *jobRun) (func(), error) {
 	const ttl = 30 * time.Second
-	name := "app:" + dep.p.App
+	name := "app:" + job.app
 	waiting := false
 	for {
-		if err := d.cancelled(ctx, dep); err != nil {
+		if err := d.cancelled(ctx, job); err != nil {
 			return nil, err
 		}
-		latest, err := d.Store.LatestJob(ctx, dep.p.App)
+		latest, err := d.Store.LatestJob(ctx, job.app)
 		if err != nil {
 			return nil, err
 		}
-		if latest != "" && latest > dep.p.JobID {
+		if latest != "" && latest > job.id {
 			return nil, fmt.Errorf("%w (job %s)", ErrSuperseded, latest)
 		}
-		ok, err := d.Store.TryLock(ctx, name, dep.p.JobID, ttl)
+		ok, err := d.Store.TryLock(ctx, name, job.id, ttl)
 		if err != nil {
 			return nil, err
 		}
@@ -131,7 +160,7 @@ func (d *Deployer) lock(ctx context.Context, dep *deployment) (func(), error) {
 			break
 		}
 		if !waiting {
-			dep.out.info(ctx, "Waiting for the deploy of %s that is running", dep.p.App)
+			job.out.info(ctx, "Waiting for the job of %s that is running", job.app)
 			waiting = true
 		}
 		select {
@@ -149,8 +178,8 @@ func (d *Deployer) lock(ctx context.Context, dep *deployment) (func(), error) {
 			case <-renewCtx.Done():
 				return
 			case <-tick.C:
-				if ok, err := d.Store.RenewLock(renewCtx, name, dep.p.JobID, ttl); err != nil || !ok {
-					d.Logger.Warn("deploy lock lost", "app", dep.p.App, "job", dep.p.JobID, "err", err)
+				if ok, err := d.Store.RenewLock(renewCtx, name, job.id, ttl); err != nil || !ok {
+					d.Logger.Warn("app lock lost", "app", job.app, "job", job.id, "err", err)
 				}
 			}
 		}
@@ -159,14 +188,14 @@ func (d *Deployer) lock(ctx context.Context, dep *deployment) (func(), error) {
 		stop()
 		uctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		d.Store.Unlock(uctx, name, dep.p.JobID)
+		d.Store.Unlock(uctx, name, job.id)
 	}, nil
 }
 
 // removeLeftovers removes containers an earlier attempt of this job
 // started (a worker killed mid-deploy), so a retry starts clean.
-func (d *Deployer) removeLeftovers(ctx context.Context, dep *deployment) error {
-	cs, err := d.Runtime.List(ctx, map[string]string{runtime.LabelApp: dep.p.App, runtime.LabelRelease: dep.p.JobID})
+func (d *Deployer) removeLeftovers(ctx context.Context, job *jobRun) error {
+	cs, err := d.Runtime.List(ctx, map[string]string{runtime.LabelApp: job.app, runtime.LabelRelease: job.id})
 	if err != nil {
 		return fmt.Errorf("docker: %w", err)
 	}
@@ -179,13 +208,13 @@ func (d *Deployer) removeLeftovers(ctx context.Context, dep *deployment) error {
 }
 
 // cleanup removes the containers this job started.
-func (d *Deployer) cleanup(dep *deployment) {
-	if len(dep.started) == 0 {
+func (d *Deployer) cleanup(job *jobRun) {
+	if len(job.started) == 0 {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	for _, id := range dep.started {
+	for _, id := range job.started {
 		// Never released, never sent traffic: no grace period is owed.
 		if err := d.Runtime.Stop(ctx, id, 0); err != nil {
 			d.Logger.Warn("cleanup", "container", id, "err", err)
@@ -194,7 +223,7 @@ func (d *Deployer) cleanup(dep *deployment) {
 			d.Logger.Warn("cleanup", "container", id, "err", err)
 		}
 	}
-	dep.out.info(ctx, "Removed the new containers; the previous release keeps serving")
+	job.out.info(ctx, "Removed the new containers; what ran before keeps serving")
 }
 
 // detect analyses the pushed tree.
@@ -261,20 +290,21 @@ func stackText(s *topology.Service) string {
 	return strings.Join(parts, " · ")
 }
 
-// loadPrevious reads the release serving now.
-func (d *Deployer) loadPrevious(ctx context.Context, dep *deployment) error {
-	app, err := d.Store.App(ctx, dep.p.App)
+// loadCurrent reads the app and the release serving now (nil for none).
+func (d *Deployer) loadCurrent(ctx context.Context, job *jobRun, app *store.App, cur **store.Release) error {
+	a, err := d.Store.App(ctx, job.app)
 	if err != nil {
 		return err
 	}
-	if app.Release == 0 {
+	*app = a
+	if a.Release == 0 {
 		return nil
 	}
-	rel, err := d.Store.Release(ctx, dep.p.App, app.Release)
+	rel, err := d.Store.Release(ctx, job.app, a.Release)
 	if err != nil {
 		return err
 	}
-	dep.prev = &rel
+	*cur = &rel
 	return nil
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/kyozo/kyozo/internal/config"
 	"github.com/kyozo/kyozo/internal/plan"
 	"github.com/kyozo/kyozo/internal/runtime"
+	"github.com/kyozo/kyozo/internal/secrets"
 	"github.com/kyozo/kyozo/internal/store"
 	"github.com/kyozo/kyozo/internal/tasks"
 )
@@ -39,6 +40,10 @@ type Deployer struct {
 	Logger   *slog.Logger
 	// Images are the base images of generated Dockerfiles.
 	Images plan.Images
+	// Box seals and opens config values and generated credentials.
+	Box *secrets.Box
+	// Metrics receives what happens; nil is fine.
+	Metrics Metrics
 	// URL formats the address of a host name for the pusher.
 	URL func(host string) string
 }
@@ -49,60 +54,120 @@ var (
 	ErrCancelled  = errors.New("cancelled")
 )
 
-// ProcessTask runs one deploy. Failures of the deploy (a build error, an
-// unhealthy release) are recorded on the job and not retried; only a
-// worker that dies mid-deploy has its task retried, from the start.
+// Metrics is what the pipeline reports; nil reports nothing.
+type Metrics interface {
+	Deploy(app, result string, stages map[string]time.Duration)
+	Build(app, result string, d time.Duration)
+	Rollback(app string)
+	HealthCheck(app, service string, ok bool, d time.Duration)
+}
+
+// ProcessTask runs one job: a deploy, or an operation on the running app
+// (rollback, config change, scale, restart, stop, start). Failures (a
+// build error, an unhealthy release) are recorded on the job and not
+// retried; only a job whose worker died mid-way is retried, from the start:
+// every stage is idempotent.
 func (d *Deployer) ProcessTask(ctx context.Context, t *asynq.Task) error {
-	p, err := tasks.ParseDeploy(t)
-	if err != nil {
-		return err
+	var (
+		id, app string
+		run     func(ctx context.Context, job *jobRun) (int, error)
+	)
+	switch t.Type() {
+	case tasks.TypeDeploy:
+		p, err := tasks.ParseDeploy(t)
+		if err != nil {
+			return err
+		}
+		id, app = p.JobID, p.App
+		defer func() {
+			if p.Source != "" {
+				os.RemoveAll(p.Source)
+			}
+		}()
+		run = func(ctx context.Context, job *jobRun) (int, error) { return d.deploy(ctx, job, p) }
+	case tasks.TypeOp:
+		op, err := tasks.ParseOp(t)
+		if err != nil {
+			return err
+		}
+		id, app = op.JobID, op.App
+		run = func(ctx context.Context, job *jobRun) (int, error) { return d.operate(ctx, job, op) }
+	default:
+		return fmt.Errorf("unknown task type %q: %w", t.Type(), asynq.SkipRetry)
 	}
-	job, err := d.Store.Job(ctx, p.JobID)
+	job, err := d.Store.Job(ctx, id)
 	if err != nil {
-		return fmt.Errorf("job %s: %w", p.JobID, err)
+		return fmt.Errorf("job %s: %w", id, err)
 	}
 	if job.State.Final() {
 		return nil // a retry of a job that finished
 	}
-	log := d.Logger.With("app", p.App, "job", p.JobID, "commit", short(p.Commit))
-	out := &progress{store: d.Store, job: p.JobID, log: log}
+	log := d.Logger.With("app", app, "job", id)
+	jr := &jobRun{id: id, app: app, out: &progress{store: d.Store, job: id, log: log}}
 	job.State, job.Started = store.JobRunning, time.Now().UTC()
 	if err := d.Store.UpdateJob(ctx, job); err != nil {
 		return err
 	}
 	start := time.Now()
-	rel, err := d.deploy(ctx, p, out)
+	rel, err := d.runLocked(ctx, jr, run)
 	job.Finished = time.Now().UTC()
 	// The job's outcome is written even when ctx is done (cancelled).
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
+	result := "succeeded"
 	switch {
 	case err == nil:
 		job.State, job.Release = store.JobSucceeded, rel
-		out.final(wctx, store.JobSucceeded, fmt.Sprintf("Deployed %s v%d in %s", p.App, rel, seconds(time.Since(start))))
-		log.Info("deployed", "release", rel, "duration", time.Since(start))
+		done := "Done"
+		if t.Type() == tasks.TypeDeploy || rel != 0 && rel != job.Release {
+			done = fmt.Sprintf("Deployed %s v%d", app, rel)
+		}
+		jr.out.final(wctx, store.JobSucceeded, fmt.Sprintf("%s in %s", done, seconds(time.Since(start))))
+		log.Info("job done", "release", rel, "duration", time.Since(start))
 	case errors.Is(err, ErrSuperseded):
+		result = "superseded"
 		job.State, job.Error = store.JobSuperseded, err.Error()
-		out.final(wctx, store.JobSuperseded, "Not deployed: "+err.Error())
+		jr.out.final(wctx, store.JobSuperseded, "Not deployed: "+err.Error())
 	case errors.Is(err, ErrCancelled) || errors.Is(ctx.Err(), context.Canceled):
-		job.State, job.Error = store.JobCancelled, "cancelled: the pusher disconnected"
-		out.final(wctx, store.JobCancelled, "Cancelled: the pusher disconnected; the previous release keeps serving")
+		result = "cancelled"
+		job.State, job.Error = store.JobCancelled, "cancelled: the client disconnected"
+		jr.out.final(wctx, store.JobCancelled, "Cancelled: the client disconnected; what ran before keeps serving")
 		log.Info("deploy cancelled by the pusher's disconnect")
 	default:
+		result = "failed"
 		job.State, job.Error = store.JobFailed, err.Error()
-		out.final(wctx, store.JobFailed, "Deploy failed: "+err.Error())
-		log.Warn("deploy failed", "err", err)
+		what := "Failed: "
+		if t.Type() == tasks.TypeDeploy {
+			what = "Deploy failed: "
+		}
+		jr.out.final(wctx, store.JobFailed, what+err.Error())
+		log.Warn("job failed", "err", err)
+	}
+	if d.Metrics != nil && t.Type() == tasks.TypeDeploy {
+		d.Metrics.Deploy(app, result, map[string]time.Duration{"total": time.Since(start)})
 	}
 	if uerr := d.Store.UpdateJob(wctx, job); uerr != nil {
 		return uerr
-	}
-	if p.Source != "" {
-		os.RemoveAll(p.Source)
 	}
 	if job.State == store.JobSucceeded {
 		return nil
 	}
 	return fmt.Errorf("%s: %w", job.Error, asynq.SkipRetry)
+}
+
+// runLocked runs a job under its app's lock, removing what the job started
+// if it fails.
+func (d *Deployer) runLocked(ctx context.Context, job *jobRun, run func(context.Context, *jobRun) (int, error)) (int, error) {
+	unlock, err := d.lock(ctx, job)
+	if err != nil {
+		return 0, err
+	}
+	defer unlock()
+	v, err := run(ctx, job)
+	if err != nil {
+		d.cleanup(job)
+	}
+	return v, err
 }
 
 // progress writes the lines of a job's log.

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -23,6 +24,7 @@ import (
 	"github.com/kyozo/kyozo/internal/plan"
 	"github.com/kyozo/kyozo/internal/runtime"
 	"github.com/kyozo/kyozo/internal/runtime/runtimetest"
+	"github.com/kyozo/kyozo/internal/secrets"
 	"github.com/kyozo/kyozo/internal/store"
 	"github.com/kyozo/kyozo/internal/tasks"
 	"github.com/kyozo/kyozo/internal/testutil/redistest"
@@ -271,8 +273,9 @@ func TestDeployBuildsOnlyWhatChanged(t *testing.T) {
 		t.Fatalf("built %v switched %v", h.b.built, h.sw.switched)
 	}
 	rel, _ := h.st.Release(context.Background(), "shop", 1)
-	if rel.Services["web"].Hosts[0] != "shop.localhost" || len(rel.Services["worker"].Containers) != 1 {
-		t.Errorf("release %+v", rel.Services)
+	a1, _ := h.st.App(context.Background(), "shop")
+	if rel.Services["web"].Hosts[0] != "shop.localhost" || len(a1.Running["worker"].Containers) != 1 {
+		t.Errorf("release %+v running %+v", rel.Services, a1.Running)
 	}
 	// Only web changes: worker is neither rebuilt nor restarted.
 	j, err = h.push(t, "bbbbbbbbbbbb2", "v2")
@@ -283,16 +286,16 @@ func TestDeployBuildsOnlyWhatChanged(t *testing.T) {
 		t.Errorf("built %v", h.b.built)
 	}
 	log := h.log(t, j.ID)
-	for _, want := range []string{"worker: unchanged since v1, not rebuilt", "worker: unchanged, keeps running", "Releasing v2", "http://shop.localhost"} {
+	for _, want := range []string{"worker: unchanged since v1, not rebuilt", "worker: unchanged, keeps running (1)", "Releasing v2", "http://shop.localhost"} {
 		if !strings.Contains(log, want) {
 			t.Errorf("log lacks %q:\n%s", want, log)
 		}
 	}
-	rel2, _ := h.st.Release(context.Background(), "shop", 2)
-	if rel2.Services["worker"].Containers[0] != rel.Services["worker"].Containers[0] {
+	a2, _ := h.st.App(context.Background(), "shop")
+	if a2.Running["worker"].Containers[0] != a1.Running["worker"].Containers[0] {
 		t.Error("the unchanged worker's container was replaced")
 	}
-	if rel2.Services["web"].Containers[0] == rel.Services["web"].Containers[0] {
+	if a2.Running["web"].Containers[0] == a1.Running["web"].Containers[0] {
 		t.Error("the changed web service kept its old container")
 	}
 }
@@ -318,7 +321,7 @@ func TestUnhealthyReleaseIsRemoved(t *testing.T) {
 		t.Errorf("current release %d, switches %v", a.Release, h.sw.switched)
 	}
 	log := h.log(t, j.ID)
-	if !strings.Contains(log, "previous release keeps serving") {
+	if !strings.Contains(log, "what ran before keeps serving") {
 		t.Errorf("log:\n%s", log)
 	}
 }
@@ -418,4 +421,112 @@ func mustJSON(t *testing.T, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// op runs an operation job through the Deployer.
+func (h *harness) op(t *testing.T, o tasks.Op) store.Job {
+	t.Helper()
+	ctx := context.Background()
+	h.st.CreateJob(ctx, store.Job{ID: o.JobID, App: "shop", State: store.JobQueued})
+	h.st.SetLatestJob(ctx, "shop", o.JobID)
+	task, err := tasks.NewOp(o, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.d.ProcessTask(ctx, task)
+	j, _ := h.st.Job(ctx, o.JobID)
+	return j
+}
+
+func TestOperations(t *testing.T) {
+	h := newHarness(t)
+	box, _ := secrets.New(secrets.ParseKey("test key"))
+	h.d.Box = box
+	ctx := context.Background()
+	if j, err := h.push(t, "aaaaaaaaaaaa1", "v1"); err != nil {
+		t.Fatalf("v1: %v\n%s", err, h.log(t, j.ID))
+	}
+	if j, err := h.push(t, "bbbbbbbbbbbb2", "v2"); err != nil {
+		t.Fatalf("v2: %v\n%s", err, h.log(t, j.ID))
+	}
+	web := func() []string { a, _ := h.st.App(ctx, "shop"); return a.Running["web"].Containers }
+	envOf := func(id string) map[string]string { return h.rt.Specs[id].Env }
+
+	// config:set makes v3 whose containers see the variable; the store
+	// holds it sealed.
+	sealed, _ := box.Seal("s3cret")
+	h.st.SetConfig(ctx, "shop", map[string]string{"API_KEY": sealed}, nil)
+	j := h.op(t, tasks.Op{JobID: "job-c", App: "shop", Op: tasks.OpConfig, Description: "Set API_KEY"})
+	if j.State != store.JobSucceeded || j.Release != 3 {
+		t.Fatalf("config: %+v\n%s", j, h.log(t, j.ID))
+	}
+	if got := envOf(web()[0])["API_KEY"]; got != "s3cret" {
+		t.Errorf("web's API_KEY %q", got)
+	}
+	rel3, _ := h.st.Release(ctx, "shop", 3)
+	if rel3.Kind != "config" || rel3.Description != "Set API_KEY" || strings.Contains(string(mustJSON(t, rel3)), "s3cret") {
+		t.Errorf("v3: %+v", rel3)
+	}
+
+	// Scale web to 3: two more containers, the first kept.
+	before := web()[0]
+	j = h.op(t, tasks.Op{JobID: "job-s", App: "shop", Op: tasks.OpScale, Replicas: map[string]int{"web": 3}})
+	if j.State != store.JobSucceeded || len(web()) != 3 || web()[0] != before {
+		t.Fatalf("scale: %+v %v\n%s", j, web(), h.log(t, j.ID))
+	}
+	if a, _ := h.st.App(ctx, "shop"); a.Release != 3 {
+		t.Errorf("scaling made a release: v%d", a.Release)
+	}
+	j = h.op(t, tasks.Op{JobID: "job-s2", App: "shop", Op: tasks.OpScale, Replicas: map[string]int{"nope": 1}})
+	if j.State != store.JobFailed || !strings.Contains(j.Error, `no service "nope"`) {
+		t.Errorf("scale of an unknown service: %+v", j)
+	}
+
+	// Restart renews every web container, keeping the count.
+	old := web()
+	j = h.op(t, tasks.Op{JobID: "job-r", App: "shop", Op: tasks.OpRestart, Services: []string{"web"}})
+	if j.State != store.JobSucceeded || len(web()) != 3 || slices.ContainsFunc(web(), func(id string) bool { return slices.Contains(old, id) }) {
+		t.Fatalf("restart: %+v old %v new %v", j, old, web())
+	}
+
+	// Stop and start.
+	j = h.op(t, tasks.Op{JobID: "job-stop", App: "shop", Op: tasks.OpStop, Services: []string{"web"}})
+	if a, _ := h.st.App(ctx, "shop"); j.State != store.JobSucceeded || len(a.Running["web"].Containers) != 0 || !a.Running["web"].Stopped {
+		t.Fatalf("stop: %+v %+v", j, a.Running)
+	}
+	j = h.op(t, tasks.Op{JobID: "job-start", App: "shop", Op: tasks.OpStart, Services: []string{"web"}})
+	if j.State != store.JobSucceeded || len(web()) != 3 {
+		t.Fatalf("start: %+v %v", j, web())
+	}
+
+	// Roll back to v1: no build, v1's image and config, as a new release.
+	builds := len(h.b.built)
+	j = h.op(t, tasks.Op{JobID: "job-rb", App: "shop", Op: tasks.OpRollback, Version: 1, Actor: "bob"})
+	if j.State != store.JobSucceeded || j.Release != 4 {
+		t.Fatalf("rollback: %+v\n%s", j, h.log(t, j.ID))
+	}
+	if len(h.b.built) != builds {
+		t.Error("a rollback built an image")
+	}
+	rel1, _ := h.st.Release(ctx, "shop", 1)
+	rel4, _ := h.st.Release(ctx, "shop", 4)
+	if rel4.Services["web"].Image != rel1.Services["web"].Image || rel4.Description != "Rollback to v1" || rel4.Pusher != "bob" {
+		t.Errorf("v4 %+v", rel4)
+	}
+	if got := envOf(web()[0])["API_KEY"]; got != "" {
+		t.Errorf("v1 had no API_KEY, the rollback's web sees %q", got)
+	}
+	if cfg, _ := h.st.Config(ctx, "shop"); len(cfg) != 0 {
+		t.Errorf("the config store was not rolled back: %v", cfg)
+	}
+	if len(web()) != 3 {
+		t.Errorf("a rollback lost the scale: %v", web())
+	}
+
+	// A release whose image was pruned cannot come back.
+	delete(h.rt.Images, rel1.Services["web"].Image)
+	j = h.op(t, tasks.Op{JobID: "job-rb2", App: "shop", Op: tasks.OpRollback, Version: 1})
+	if j.State != store.JobFailed || !strings.Contains(j.Error, "no longer on this machine") {
+		t.Errorf("rollback to a pruned release: %+v", j)
+	}
 }

@@ -185,7 +185,7 @@ func (d *Deployer) buildImages(ctx context.Context, dep *deployment) error {
 			dep.out.header(ctx, "%s: unchanged since v%d, not rebuilt (%s)", s.Name, dep.prev.Version, sp.image)
 			continue
 		}
-		if err := d.cancelled(ctx, dep); err != nil {
+		if err := d.cancelled(ctx, dep.jobRun); err != nil {
 			return err
 		}
 		source := "its Dockerfile " + s.Dockerfile.Path

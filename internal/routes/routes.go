@@ -48,19 +48,21 @@ func (c *Controller) Switch(ctx context.Context, app string, version int) error 
 	if a.Release != version {
 		return fmt.Errorf("v%d is no longer %s's current release (v%d is)", version, app, a.Release)
 	}
+	// A switch without a new release (scale, restart, stop) routes the
+	// same release's new set of containers.
 	rel, err := c.Store.Release(ctx, app, version)
 	if err != nil {
 		return err
 	}
-	routes, err := c.routesOf(ctx, rel)
+	routes, err := c.routesOf(ctx, a, rel)
 	if err != nil {
 		return err
 	}
 	removed := c.Router.SetApp(app, routes)
 	c.Logger.Info("switched", "app", app, "release", version, "hosts", len(routes), "draining", len(removed))
 	keep := map[string]bool{}
-	for _, s := range rel.Services {
-		for _, id := range s.Containers {
+	for _, r := range a.Running {
+		for _, id := range r.Containers {
 			keep[id] = true
 		}
 	}
@@ -114,15 +116,11 @@ func (c *Controller) retire(app string, removed []router.Target, old []runtime.C
 func (c *Controller) currentContainers(ctx context.Context, app string) map[string]bool {
 	out := map[string]bool{}
 	a, err := c.Store.App(ctx, app)
-	if err != nil || a.Release == 0 {
-		return out
-	}
-	rel, err := c.Store.Release(ctx, app, a.Release)
 	if err != nil {
 		return out
 	}
-	for _, s := range rel.Services {
-		for _, id := range s.Containers {
+	for _, r := range a.Running {
+		for _, id := range r.Containers {
 			out[id] = true
 		}
 	}
@@ -133,14 +131,14 @@ func (c *Controller) currentContainers(ctx context.Context, app string) map[stri
 func (c *Controller) Wait() { c.draining.Wait() }
 
 // routesOf maps the release's host names to its running containers.
-func (c *Controller) routesOf(ctx context.Context, rel store.Release) (map[string]router.Route, error) {
+func (c *Controller) routesOf(ctx context.Context, a store.App, rel store.Release) (map[string]router.Route, error) {
 	routes := map[string]router.Route{}
 	for name, s := range rel.Services {
 		if len(s.Hosts) == 0 || s.Port == 0 {
 			continue
 		}
 		var targets []router.Target
-		for _, id := range s.Containers {
+		for _, id := range a.Running[name].Containers {
 			ct, err := c.Runtime.Inspect(ctx, id)
 			if errors.Is(err, runtime.ErrNotFound) {
 				continue
@@ -178,7 +176,7 @@ func (c *Controller) Sync(ctx context.Context) error {
 			errs = append(errs, err)
 			continue
 		}
-		routes, err := c.routesOf(ctx, rel)
+		routes, err := c.routesOf(ctx, a, rel)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", a.Name, err))
 			continue

@@ -39,10 +39,14 @@ func container(rt *runtimetest.Fake, id, ip, service string) {
 func release(t *testing.T, st *store.Redis, containers map[string][]string) int {
 	t.Helper()
 	rel := &store.Release{App: "shop", Commit: "c", Services: map[string]store.ReleaseService{
-		"web":    {Port: 8080, Hosts: []string{"shop.localhost", "web.shop.localhost"}, Containers: containers["web"]},
-		"worker": {Containers: containers["worker"]},
+		"web":    {Port: 8080, Hosts: []string{"shop.localhost", "web.shop.localhost"}},
+		"worker": {},
 	}}
-	if err := st.AddRelease(context.Background(), rel); err != nil {
+	running := map[string]store.Running{}
+	for s, ids := range containers {
+		running[s] = store.Running{Containers: ids, Replicas: len(ids)}
+	}
+	if err := st.Activate(context.Background(), "shop", rel, 0, running); err != nil {
 		t.Fatal(err)
 	}
 	return rel.Version

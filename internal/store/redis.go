@@ -171,36 +171,73 @@ func (r *Redis) AppsList(ctx context.Context) ([]App, error) {
 	return out, nil
 }
 
-// addReleaseScript numbers a release and makes it current in one step, so
-// two concurrent releases of an app can never share a number.
-var addReleaseScript = redis.NewScript(`
-local app = redis.call('HGET', KEYS[1], ARGV[1])
-if not app then return redis.error_reply('app not found') end
-local v = redis.call('INCR', KEYS[2])
-local a = cjson.decode(app)
-a['release'] = v
-a['commit'] = ARGV[2]
-redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(a))
-redis.call('HSET', KEYS[3], tostring(v), ARGV[3])
-return v
-`)
-
-// AddRelease numbers r, stores it and makes it the app's current release.
-func (r *Redis) AddRelease(ctx context.Context, rel *Release) error {
-	if rel.Created.IsZero() {
-		rel.Created = time.Now().UTC()
+// Activate makes rel current and records what runs it. The app record is
+// read and rewritten under WATCH, so two activations of one app cannot
+// interleave; release numbers come from an INCR in the same transaction.
+func (r *Redis) Activate(ctx context.Context, app string, rel *Release, version int, running map[string]Running) error {
+	relKey := appPrefix + app + ":releases"
+	seqKey := appPrefix + app + ":release_seq"
+	// rel is numbered only once a transaction succeeds: a failed attempt
+	// must not leave it numbered.
+	number := 0
+	if rel != nil {
+		number = rel.Version
+		if rel.Created.IsZero() {
+			rel.Created = time.Now().UTC()
+		}
 	}
-	// The script stores a placeholder under the new number, so the number
-	// is taken atomically; the release itself is written as Go encodes it
-	// (cjson would turn empty objects into arrays).
-	v, err := addReleaseScript.Run(ctx, r.rdb,
-		[]string{appsKey, appPrefix + rel.App + ":release_seq", appPrefix + rel.App + ":releases"},
-		rel.App, rel.Commit, "{}").Int()
-	if err != nil {
-		return fmt.Errorf("add release of %s: %w", rel.App, err)
+	var got int
+	txf := func(tx *redis.Tx) error {
+		s, err := tx.HGet(ctx, appsKey, app).Result()
+		if errors.Is(err, redis.Nil) {
+			return fmt.Errorf("app %q: %w", app, ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		var a App
+		if err := json.Unmarshal([]byte(s), &a); err != nil {
+			return err
+		}
+		if rel == nil && a.Release != version {
+			return fmt.Errorf("%w: v%d is no longer %s's current release (v%d is)", ErrConflict, version, app, a.Release)
+		}
+		v := number
+		if rel != nil && v == 0 {
+			seq, err := tx.Get(ctx, seqKey).Int()
+			if err != nil && !errors.Is(err, redis.Nil) {
+				return err
+			}
+			v = seq + 1
+		}
+		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			if rel != nil {
+				if number == 0 {
+					p.Set(ctx, seqKey, v, 0)
+				}
+				cp := *rel
+				cp.Version = v
+				p.HSet(ctx, relKey, strconv.Itoa(v), mustJSON(cp))
+				a.Release, a.Commit = v, cp.Commit
+			}
+			a.Running = running
+			p.HSet(ctx, appsKey, app, mustJSON(a))
+			return nil
+		})
+		got = v
+		return err
 	}
-	rel.Version = v
-	return r.rdb.HSet(ctx, appPrefix+rel.App+":releases", strconv.Itoa(v), mustJSON(rel)).Err()
+	for range 50 {
+		err := r.rdb.Watch(ctx, txf, appsKey, seqKey)
+		if errors.Is(err, redis.TxFailedErr) {
+			continue
+		}
+		if err == nil && rel != nil {
+			rel.Version = got
+		}
+		return err
+	}
+	return fmt.Errorf("activating a release of %s: too much contention", app)
 }
 
 func (r *Redis) Release(ctx context.Context, app string, version int) (Release, error) {
@@ -229,6 +266,50 @@ func (r *Redis) ReleasesList(ctx context.Context, app string, n int) ([]Release,
 		out = out[:n]
 	}
 	return out, nil
+}
+
+// DeleteApp forgets an app and everything stored under it.
+func (r *Redis) DeleteApp(ctx context.Context, name string) error {
+	keys := []string{
+		appPrefix + name + ":releases", appPrefix + name + ":release_seq", appPrefix + name + ":latest_job",
+		appPrefix + name + ":config", fmt.Sprintf(secretsFmt, name),
+	}
+	_, err := r.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.HDel(ctx, appsKey, name)
+		p.Del(ctx, keys...)
+		return nil
+	})
+	return err
+}
+
+func (r *Redis) Config(ctx context.Context, app string) (map[string]string, error) {
+	return r.rdb.HGetAll(ctx, appPrefix+app+":config").Result()
+}
+
+func (r *Redis) SetConfig(ctx context.Context, app string, set map[string]string, unset []string) error {
+	key := appPrefix + app + ":config"
+	_, err := r.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		if len(unset) > 0 {
+			p.HDel(ctx, key, unset...)
+		}
+		if len(set) > 0 {
+			p.HSet(ctx, key, set)
+		}
+		return nil
+	})
+	return err
+}
+
+func (r *Redis) ReplaceConfig(ctx context.Context, app string, cfg map[string]string) error {
+	key := appPrefix + app + ":config"
+	_, err := r.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.Del(ctx, key)
+		if len(cfg) > 0 {
+			p.HSet(ctx, key, cfg)
+		}
+		return nil
+	})
+	return err
 }
 
 func (r *Redis) CreateJob(ctx context.Context, j Job) error {

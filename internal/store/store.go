@@ -16,6 +16,9 @@ var ErrNotFound = errors.New("not found")
 // ErrExists is returned when creating something that already exists.
 var ErrExists = errors.New("already exists")
 
+// ErrConflict is returned when the state changed under an update.
+var ErrConflict = errors.New("conflict")
+
 // Key is an SSH public key and who it belongs to.
 type Key struct {
 	Name        string    `json:"name"`
@@ -33,6 +36,17 @@ type App struct {
 	// Release is the version serving now (0: none yet); Commit its commit.
 	Release int    `json:"release"`
 	Commit  string `json:"commit"`
+	// Running is what serves the current release, by service: the
+	// containers, and how many replicas should run.
+	Running map[string]Running `json:"running,omitempty"`
+}
+
+// Running is the state of one service of the current release.
+type Running struct {
+	Containers []string `json:"containers"`
+	// Replicas is how many should run (ps:scale); Stopped is set by ps:stop.
+	Replicas int  `json:"replicas"`
+	Stopped  bool `json:"stopped,omitempty"`
 }
 
 // Release is one deployed state of an app: the unit of rollback.
@@ -45,7 +59,13 @@ type Release struct {
 	Description string                    `json:"description"`
 	Created     time.Time                 `json:"created"`
 	Duration    time.Duration             `json:"duration"`
-	Services    map[string]ReleaseService `json:"services"`
+	// Kind is what made it: deploy, rollback, config.
+	Kind     string                    `json:"kind"`
+	Services map[string]ReleaseService `json:"services"`
+	// Order is the start order, by levels of service names.
+	Order [][]string `json:"order,omitempty"`
+	// Config is the app's config at this release, values sealed.
+	Config map[string]string `json:"config,omitempty"`
 	// Backing are the backing services the release runs beside.
 	Backing  []BackingService `json:"backing"`
 	Topology json.RawMessage  `json:"topology,omitempty"`
@@ -66,8 +86,6 @@ type ReleaseService struct {
 	MemoryMB int               `json:"memory_mb"`
 	CPUs     float64           `json:"cpus"`
 	Hosts    []string          `json:"hosts,omitempty"` // router host names
-	// Containers are the ids of the containers that run it.
-	Containers []string `json:"containers"`
 }
 
 // BackingService is a backing service a release needs.
@@ -137,12 +155,26 @@ type Apps interface {
 	CreateApp(ctx context.Context, a App) error // ErrExists when taken
 	App(ctx context.Context, name string) (App, error)
 	AppsList(ctx context.Context) ([]App, error)
+	// DeleteApp forgets an app: its record, releases, config, secrets.
+	DeleteApp(ctx context.Context, name string) error
+}
+
+// Configs stores each app's config; values arrive sealed and are kept so.
+type Configs interface {
+	Config(ctx context.Context, app string) (map[string]string, error)
+	// SetConfig sets and unsets variables in one step.
+	SetConfig(ctx context.Context, app string, set map[string]string, unset []string) error
+	// ReplaceConfig makes the app's config exactly cfg (a rollback).
+	ReplaceConfig(ctx context.Context, app string, cfg map[string]string) error
 }
 
 // Releases stores releases, numbered per app.
 type Releases interface {
-	// AddRelease numbers r, stores it and makes it the app's current one.
-	AddRelease(ctx context.Context, r *Release) error
+	// Activate makes rel the app's current release, numbering it when its
+	// Version is 0, and records what runs it, in one transaction. A nil
+	// rel keeps the current release and records running alone (scale,
+	// restart, reconcile); it fails if the current release is not version.
+	Activate(ctx context.Context, app string, rel *Release, version int, running map[string]Running) error
 	Release(ctx context.Context, app string, version int) (Release, error)
 	ReleasesList(ctx context.Context, app string, n int) ([]Release, error)
 }
@@ -172,7 +204,7 @@ type Locks interface {
 	Unlock(ctx context.Context, name, owner string) error
 }
 
-// Secrets stores generated credentials per app.
+// Secrets stores generated credentials per app, sealed by the caller.
 type Secrets interface {
 	// Secret returns the named secret of an app, creating it with gen when
 	// absent.
@@ -187,6 +219,7 @@ type Store interface {
 	Jobs
 	Locks
 	Secrets
+	Configs
 	Ping(ctx context.Context) error
 	Close() error
 }

@@ -72,7 +72,8 @@ func TestReleasesNumberAtomically(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			r := &store.Release{App: "shop", Commit: "c" + string(rune('a'+i)), Services: map[string]store.ReleaseService{}}
-			if err := s.AddRelease(ctx, r); err != nil {
+			running := map[string]store.Running{"web": {Containers: []string{r.Commit}, Replicas: 1}}
+			if err := s.Activate(ctx, "shop", r, 0, running); err != nil {
 				t.Error(err)
 			}
 		}()
@@ -86,12 +87,52 @@ func TestReleasesNumberAtomically(t *testing.T) {
 	if a.Release != 20 || a.Owner != "alice" {
 		t.Errorf("app %+v", a)
 	}
+	rel20, _ := s.Release(ctx, "shop", 20)
+	if a.Commit != rel20.Commit || a.Running["web"].Containers[0] != rel20.Commit {
+		t.Errorf("the app's state is not the last activation's: %+v vs %+v", a, rel20)
+	}
 	r, err := s.Release(ctx, "shop", 7)
 	if err != nil || r.Version != 7 || r.Services == nil {
 		t.Errorf("release 7: %+v %v", r, err)
 	}
-	if err := s.AddRelease(ctx, &store.Release{App: "nope"}); err == nil {
-		t.Error("release of an unknown app")
+	if err := s.Activate(ctx, "nope", &store.Release{App: "nope"}, 0, nil); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("release of an unknown app: %v", err)
+	}
+	// State alone, for the current release only.
+	if err := s.Activate(ctx, "shop", nil, 19, nil); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("state for a release that is not current: %v", err)
+	}
+	if err := s.Activate(ctx, "shop", nil, 20, map[string]store.Running{"web": {Containers: []string{"x", "y"}, Replicas: 2}}); err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := s.App(ctx, "shop"); a.Release != 20 || len(a.Running["web"].Containers) != 2 {
+		t.Errorf("after scaling: %+v", a)
+	}
+}
+
+func TestConfigAndDelete(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	s.CreateApp(ctx, store.App{Name: "shop"})
+	s.SetConfig(ctx, "shop", map[string]string{"A": "1", "B": "2"}, nil)
+	s.SetConfig(ctx, "shop", map[string]string{"C": "3"}, []string{"A"})
+	cfg, _ := s.Config(ctx, "shop")
+	if len(cfg) != 2 || cfg["B"] != "2" || cfg["C"] != "3" {
+		t.Errorf("config %v", cfg)
+	}
+	s.ReplaceConfig(ctx, "shop", map[string]string{"Z": "9"})
+	if cfg, _ := s.Config(ctx, "shop"); len(cfg) != 1 || cfg["Z"] != "9" {
+		t.Errorf("replaced config %v", cfg)
+	}
+	s.Secret(ctx, "shop", "P", func() (string, error) { return "x", nil })
+	if err := s.DeleteApp(ctx, "shop"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.App(ctx, "shop"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("deleted app: %v", err)
+	}
+	if cfg, _ := s.Config(ctx, "shop"); len(cfg) != 0 {
+		t.Errorf("config survived: %v", cfg)
 	}
 }
 

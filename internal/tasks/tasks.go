@@ -62,3 +62,60 @@ func ParseDeploy(t *asynq.Task) (Deploy, error) {
 	}
 	return d, nil
 }
+
+// TypeOp is an operation on a running app.
+const TypeOp = "op"
+
+// Operations a TypeOp task carries.
+const (
+	OpRollback = "rollback" // to Version (0: the previous release)
+	OpConfig   = "config"   // a release with the app's config as stored now
+	OpScale    = "scale"    // Replicas per service
+	OpRestart  = "restart"  // Services (none: all), replaced with zero downtime
+	OpStop     = "stop"     // Services (none: all)
+	OpStart    = "start"    // Services (none: all)
+)
+
+// Op is an operation on a running app. It names what changes, never a
+// value: config values are read from the store, sealed.
+type Op struct {
+	JobID    string         `json:"job_id"`
+	App      string         `json:"app"`
+	Op       string         `json:"op"`
+	Actor    string         `json:"actor"`
+	Version  int            `json:"version,omitempty"`
+	Services []string       `json:"services,omitempty"`
+	Replicas map[string]int `json:"replicas,omitempty"`
+	// Description is the release's description for a config change
+	// ("Set FOO, BAR"): key names only.
+	Description string `json:"description,omitempty"`
+}
+
+// NewOp makes the task of an operation.
+func NewOp(o Op, timeout time.Duration) (*asynq.Task, error) {
+	switch o.Op {
+	case OpRollback, OpConfig, OpScale, OpRestart, OpStop, OpStart:
+	default:
+		return nil, fmt.Errorf("unknown operation %q", o.Op)
+	}
+	if o.JobID == "" || o.App == "" {
+		return nil, fmt.Errorf("an operation needs a job id and an app: %+v", o)
+	}
+	b, err := json.Marshal(o)
+	if err != nil {
+		return nil, err
+	}
+	return asynq.NewTask(TypeOp, b,
+		asynq.TaskID(o.JobID), asynq.Queue(QueueDeploys), asynq.MaxRetry(2),
+		asynq.Timeout(timeout), asynq.Retention(24*time.Hour),
+	), nil
+}
+
+// ParseOp reads an operation task's payload.
+func ParseOp(t *asynq.Task) (Op, error) {
+	var o Op
+	if err := json.Unmarshal(t.Payload(), &o); err != nil {
+		return o, fmt.Errorf("op payload: %v: %w", err, asynq.SkipRetry)
+	}
+	return o, nil
+}
