@@ -62,6 +62,8 @@ type Config struct {
 	// ShutdownTimeout is how long a stopping daemon waits for running
 	// deploys before handing them back to the queue.
 	ShutdownTimeout Duration `yaml:"shutdown_timeout"`
+	// KeepReleases is how many releases keep their images for rollback.
+	KeepReleases int `yaml:"keep_releases"`
 
 	// Images maps base-image keys to references for generated Dockerfiles
 	// (see plan.Images); an entry replaces the default of its key.
@@ -114,6 +116,7 @@ func Default() *Config {
 		DrainTimeout:    Duration(30 * time.Second),
 		WorkerSettle:    Duration(5 * time.Second),
 		ShutdownTimeout: Duration(60 * time.Second),
+		KeepReleases:    5,
 		Images:          map[string]string{},
 		BackingImages:   map[string]string{},
 		LogLevel:        "info",
@@ -178,6 +181,7 @@ var settings = []setting{
 	{"drain_timeout", duration(func(c *Config) *Duration { return &c.DrainTimeout }), "time old containers have to finish requests"},
 	{"worker_settle", duration(func(c *Config) *Duration { return &c.WorkerSettle }), "time a worker must keep running to count as healthy"},
 	{"shutdown_timeout", duration(func(c *Config) *Duration { return &c.ShutdownTimeout }), "time a stopping daemon waits for running deploys"},
+	{"keep_releases", integer(func(c *Config) *int { return &c.KeepReleases }), "releases whose images are kept for rollback"},
 	{"log_level", str(func(c *Config) *string { return &c.LogLevel }), "debug, info, warn or error"},
 }
 
@@ -275,6 +279,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Workers < 1 || c.Workers > 256 {
 		return bad("workers", "must be between 1 and 256, not %d", c.Workers)
+	}
+	if c.KeepReleases < 1 || c.KeepReleases > 1000 {
+		return bad("keep_releases", "must be between 1 and 1000, not %d", c.KeepReleases)
 	}
 	if c.PublicPort < 0 || c.PublicPort > 65535 {
 		return bad("public_port", "%d is not a port", c.PublicPort)

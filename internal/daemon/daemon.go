@@ -35,6 +35,7 @@ import (
 	"github.com/kyozo/kyozo/internal/intake"
 	"github.com/kyozo/kyozo/internal/pipeline"
 	"github.com/kyozo/kyozo/internal/plan"
+	"github.com/kyozo/kyozo/internal/reconcile"
 	"github.com/kyozo/kyozo/internal/repo"
 	"github.com/kyozo/kyozo/internal/router"
 	"github.com/kyozo/kyozo/internal/routes"
@@ -213,6 +214,12 @@ func Serve(ctx context.Context, cfg *config.Config, exe string, log *slog.Logger
 	}
 	client := asynq.NewClientFromRedisClient(st.Client())
 	inspector := asynq.NewInspectorFromRedisClient(st.Client())
+	// Reconcile on start (a daemon killed mid-deploy leaves containers
+	// nobody owns, or replicas gone) and every minute after.
+	rec := &reconcile.Reconciler{Store: st, Runtime: rt, Queue: client, Logger: log.With("component", "reconcile"), Grace: 2 * time.Minute}
+	rctx, stopReconcile := context.WithCancel(context.Background())
+	defer stopReconcile()
+	go rec.Run(rctx, time.Minute)
 
 	repos := &repo.Repos{Root: paths.Repos}
 	if err := ensureRepos(ctx, st, repos, log); err != nil {

@@ -85,10 +85,10 @@ type svcTotals struct {
 
 // svcSample is one service as the last sweep saw it.
 type svcSample struct {
-	key                                 svcKey
-	desired, running, healthy           int
-	memory                              uint64
-	restarts, cpu, rx, tx               float64
+	key                       svcKey
+	desired, running, healthy int
+	memory                    uint64
+	restarts, cpu, rx, tx     float64
 }
 
 // snapshot is what Collect serves.

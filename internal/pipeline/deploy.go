@@ -75,6 +75,7 @@ func (d *Deployer) deploy(ctx context.Context, job *jobRun, p tasks.Deploy) (ver
 	}
 	job.stage("rollout", t)
 	d.releaseURLs(ctx, job, rel)
+	d.prune(ctx, job)
 	job.out.info(ctx, "Stages: %s", strings.Join(job.timings, ", "))
 	return version, nil
 }

@@ -530,3 +530,29 @@ func TestOperations(t *testing.T) {
 		t.Errorf("rollback to a pruned release: %+v", j)
 	}
 }
+
+func TestPruneKeepsTheLastReleasesImages(t *testing.T) {
+	h := newHarness(t)
+	h.d.Config.KeepReleases = 2
+	for i := 1; i <= 4; i++ {
+		if j, err := h.push(t, fmt.Sprintf("%012d", i), fmt.Sprintf("v%d", i)); err != nil {
+			t.Fatalf("push %d: %v\n%s", i, err, h.log(t, j.ID))
+		}
+	}
+	ctx := context.Background()
+	exists := func(v int) (web, worker bool) {
+		r, _ := h.st.Release(ctx, "shop", v)
+		web, _ = h.rt.ImageExists(ctx, r.Services["web"].Image)
+		worker, _ = h.rt.ImageExists(ctx, r.Services["worker"].Image)
+		return
+	}
+	for v, want := range map[int]bool{1: false, 2: false, 3: true, 4: true} {
+		if web, _ := exists(v); web != want {
+			t.Errorf("v%d's web image exists=%v, want %v", v, web, want)
+		}
+	}
+	// The worker never changed: v1's worker image is v4's, and stays.
+	if _, worker := exists(1); !worker {
+		t.Error("an image a kept release still uses was pruned")
+	}
+}

@@ -74,6 +74,7 @@ const (
 	OpRestart  = "restart"  // Services (none: all), replaced with zero downtime
 	OpStop     = "stop"     // Services (none: all)
 	OpStart    = "start"    // Services (none: all)
+	OpHeal     = "heal"     // start replicas that died or vanished
 )
 
 // Op is an operation on a running app. It names what changes, never a
@@ -94,7 +95,7 @@ type Op struct {
 // NewOp makes the task of an operation.
 func NewOp(o Op, timeout time.Duration) (*asynq.Task, error) {
 	switch o.Op {
-	case OpRollback, OpConfig, OpScale, OpRestart, OpStop, OpStart:
+	case OpRollback, OpConfig, OpScale, OpRestart, OpStop, OpStart, OpHeal:
 	default:
 		return nil, fmt.Errorf("unknown operation %q", o.Op)
 	}
