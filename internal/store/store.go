@@ -51,14 +51,14 @@ type Running struct {
 
 // Release is one deployed state of an app: the unit of rollback.
 type Release struct {
-	App         string                    `json:"app"`
-	Version     int                       `json:"version"`
-	Commit      string                    `json:"commit"`
-	JobID       string                    `json:"job_id"`
-	Pusher      string                    `json:"pusher"`
-	Description string                    `json:"description"`
-	Created     time.Time                 `json:"created"`
-	Duration    time.Duration             `json:"duration"`
+	App         string        `json:"app"`
+	Version     int           `json:"version"`
+	Commit      string        `json:"commit"`
+	JobID       string        `json:"job_id"`
+	Pusher      string        `json:"pusher"`
+	Description string        `json:"description"`
+	Created     time.Time     `json:"created"`
+	Duration    time.Duration `json:"duration"`
 	// Kind is what made it: deploy, rollback, config.
 	Kind     string                    `json:"kind"`
 	Services map[string]ReleaseService `json:"services"`
