@@ -29,11 +29,11 @@ bench:
 	@bash scripts/bench-detect.sh
 
 lint:
-	@out=$$(gofmt -l cmd internal scripts); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@out=$$(gofmt -l cmd internal scripts hooks deploy); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
 
 fmt:
-	gofmt -w cmd internal scripts
+	gofmt -w cmd internal scripts hooks deploy
 
 clean:
 	rm -rf bin

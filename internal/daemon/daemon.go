@@ -30,6 +30,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/kyozo/kyozo/internal/build"
+	"github.com/kyozo/kyozo/internal/commands"
 	"github.com/kyozo/kyozo/internal/config"
 	"github.com/kyozo/kyozo/internal/gitserver"
 	"github.com/kyozo/kyozo/internal/intake"
@@ -191,7 +192,18 @@ func Serve(ctx context.Context, cfg *config.Config, exe string, log *slog.Logger
 		return fmt.Errorf("docker engine unreachable (is DOCKER_HOST right?): %w", err)
 	}
 
-	rtr := router.New(router.Options{Logger: log.With("component", "router")})
+	inspector := asynq.NewInspectorFromRedisClient(st.Client())
+	m, err := newMetrics(inspector, log.With("component", "metrics"))
+	if err != nil {
+		return fmt.Errorf("metrics: %w", err)
+	}
+	sampler, err := newSampler(m, st, rt, log.With("component", "sampler"))
+	if err != nil {
+		return fmt.Errorf("metrics: %w", err)
+	}
+	sampler.Start(ctx)
+	defer sampler.Stop()
+	rtr := router.New(router.Options{Logger: log.With("component", "router"), Observer: m.Observer()})
 	ctrl := &routes.Controller{
 		Store: st, Runtime: rt, Router: rtr, DrainTimeout: time.Duration(cfg.DrainTimeout),
 		StopTimeout: 10 * time.Second, Logger: log.With("component", "routes"),
@@ -205,6 +217,7 @@ func Serve(ctx context.Context, cfg *config.Config, exe string, log *slog.Logger
 		return err
 	}
 	deployer := newDeployer(cfg, st, rt, ctrl, box, log.With("component", "deploy"))
+	deployer.Metrics = m
 	queue := asynqServer(cfg, st, log)
 	mux := asynq.NewServeMux()
 	mux.Handle(tasks.TypeDeploy, deployer)
@@ -213,7 +226,6 @@ func Serve(ctx context.Context, cfg *config.Config, exe string, log *slog.Logger
 		return fmt.Errorf("queue: %w", err)
 	}
 	client := asynq.NewClientFromRedisClient(st.Client())
-	inspector := asynq.NewInspectorFromRedisClient(st.Client())
 	// Reconcile on start (a daemon killed mid-deploy leaves containers
 	// nobody owns, or replicas gone) and every minute after.
 	rec := &reconcile.Reconciler{Store: st, Runtime: rt, Queue: client, Logger: log.With("component", "reconcile"), Grace: 2 * time.Minute}
@@ -241,8 +253,17 @@ func Serve(ctx context.Context, cfg *config.Config, exe string, log *slog.Logger
 
 	ssh, err := gitserver.New(gitserver.Config{
 		Addr: cfg.SSHAddr, HostKeyPath: paths.HostKey, Store: st, Repos: repos,
-		HookEnv: []string{"KYOZO_BIN=" + exe, "KYOZO_SOCKET=" + paths.Socket},
-		Logger:  log.With("component", "ssh"),
+		HookEnv:  []string{"KYOZO_BIN=" + exe, "KYOZO_SOCKET=" + paths.Socket},
+		Logger:   log.With("component", "ssh"),
+		Observer: gitObserver{m},
+		Commands: commands.New(commands.Deps{
+			Store: st, Runtime: rt, Repos: repos, Box: box,
+			Queue: client, Canceller: inspector,
+			Domain: cfg.Domain, URL: deployer.URL,
+			JobTimeout: in.JobTimeout,
+			Logger:     log,
+			Unroute:    func(app string) { rtr.RemoveApp(app) },
+		}),
 		KeyRemoved: func(k store.Key) {
 			if err := RemoveBootstrapKey(paths.BootstrapKeys, k.Fingerprint); err != nil {
 				log.Warn("removed key is still in the bootstrap file", "key", k.Name, "err", err)

@@ -171,8 +171,11 @@ func (s *Server) runGit(ctx context.Context, sess *Session, log *slog.Logger, sv
 		return exitFailure
 	}
 	go func() {
-		io.Copy(stdin, sess.Stdin)
+		n, _ := io.Copy(stdin, sess.Stdin)
 		stdin.Close()
+		if svc == receivePack && s.cfg.Observer != nil {
+			s.cfg.Observer.Pushed(sess.app, n)
+		}
 	}()
 	err = cmd.Wait()
 	if ctx.Err() != nil {

@@ -532,6 +532,7 @@ func TestNewRejects(t *testing.T) {
 type fakeStore struct{ store.Keys }
 
 func (*fakeStore) CreateApp(context.Context, store.App) error { return nil }
+func (*fakeStore) DeleteApp(context.Context, string) error    { return nil }
 func (*fakeStore) App(context.Context, string) (store.App, error) {
 	return store.App{}, store.ErrNotFound
 }

@@ -48,6 +48,17 @@ type Config struct {
 	// KeyRemoved is told of every key keys:remove removed, so a copy kept
 	// elsewhere (the daemon's bootstrap file) cannot bring it back.
 	KeyRemoved func(store.Key)
+	// Observer is told of every session and push (metrics); nil is fine.
+	Observer Observer
+}
+
+// Observer is told what the server does.
+type Observer interface {
+	// Session ends: the command's name ("" for none), its exit code, and
+	// whether the key was refused before any command ran.
+	Session(command string, exit int, refused bool)
+	// Pushed counts the bytes a push to an app sent.
+	Pushed(app string, bytes int64)
 }
 
 // Command is an ssh command: `ssh kyozo NAME ARGS…`.
@@ -170,6 +181,9 @@ func New(cfg Config) (*Server, error) {
 func (s *Server) authorize(ctx ssh.Context, pk ssh.PublicKey) bool {
 	fp := gossh.FingerprintSHA256(pk)
 	_, err := s.cfg.Store.KeyByFingerprint(ctx, fp)
+	if err != nil && s.cfg.Observer != nil {
+		s.cfg.Observer.Session("", exitFailure, true)
+	}
 	if err != nil {
 		if !errors.Is(err, store.ErrNotFound) {
 			s.log.Error("key lookup", "fingerprint", fp, "err", err)

@@ -34,6 +34,9 @@ func (s *Server) handle(ss ssh.Session) {
 		}
 		attrs = append(attrs, "exit", code, "duration", time.Since(start).Round(time.Millisecond), "remote", ss.RemoteAddr().String())
 		s.log.Info("ssh session", attrs...)
+		if s.cfg.Observer != nil {
+			s.cfg.Observer.Session(name, code, false)
+		}
 		ss.Exit(code)
 	}()
 

@@ -193,11 +193,16 @@ func New(reg prometheus.Registerer, opts Options) (*Metrics, error) {
 	empty := map[routeKey]*routeSeries{}
 	m.routes.Store(&empty)
 
-	for _, c := range []prometheus.Collector{
+	collectors := []prometheus.Collector{
 		m.deploys, m.stageSeconds, m.builds, m.buildSeconds, m.rollbacks, m.sshSessions,
 		m.pushBytes, m.healthChecks, m.healthSecs, m.requests, m.requestSecs, m.inFlight,
-	} {
+	}
+	for i, c := range collectors {
 		if err := reg.Register(c); err != nil {
+			// Leave the registry as it was, so a caller may try again.
+			for _, done := range collectors[:i] {
+				reg.Unregister(done)
+			}
 			return nil, fmt.Errorf("metrics: register: %w", err)
 		}
 	}

@@ -3,6 +3,7 @@ package metrics
 import (
 	"context"
 	"errors"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	"log/slog"
 	"slices"
 	"strings"
@@ -11,7 +12,6 @@ import (
 
 	"github.com/hibiken/asynq"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/kyozo/kyozo/internal/testutil/redistest"
@@ -215,4 +215,3 @@ kyozo_queue_inspector_up 1
 		t.Errorf("with redis down: %v", mfs)
 	}
 }
-

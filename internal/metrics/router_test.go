@@ -1,14 +1,13 @@
 package metrics
 
 import (
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/kyozo/kyozo/internal/router"
 )

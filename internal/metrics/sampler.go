@@ -61,6 +61,7 @@ type Sampler struct {
 	// what the last good container list gave, republished when the next
 	// list fails rather than reporting every service down
 	lastSvcs []svcSample
+	failing  map[string]bool // reads whose failure has been logged
 
 	runMu  sync.Mutex
 	cancel context.CancelFunc
@@ -134,10 +135,11 @@ func (m *Metrics) NewSampler(cfg SamplerConfig) (*Sampler, error) {
 		cfg.Concurrency = 2
 	}
 	s := &Sampler{
-		cfg:    cfg,
-		log:    cmp.Or(cfg.Logger, slog.Default()),
-		last:   map[string]containerLast{},
-		totals: map[svcKey]*svcTotals{},
+		cfg:     cfg,
+		log:     cmp.Or(cfg.Logger, slog.Default()),
+		last:    map[string]containerLast{},
+		totals:  map[svcKey]*svcTotals{},
+		failing: map[string]bool{},
 	}
 	if err := m.reg.Register(s); err != nil {
 		return nil, err
@@ -146,7 +148,7 @@ func (m *Metrics) NewSampler(cfg SamplerConfig) (*Sampler, error) {
 }
 
 // Start samples at once and then every interval until ctx ends or Stop is
-// called. Calling it again while it runs does nothing.
+// called. A Sampler runs once: calling Start again does nothing.
 func (s *Sampler) Start(ctx context.Context) {
 	if s == nil {
 		return
@@ -211,42 +213,69 @@ func (s *Sampler) Sample(ctx context.Context) error {
 		dctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 		d, err := s.cfg.Desired(dctx)
 		cancel()
-		if err != nil {
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return ctx.Err() // stopping: nothing to count or publish
+		case err != nil:
 			// The last known desired state is a better guess than none.
 			fail(err)
-			s.log.Warn("metrics: read desired replicas", "err", err)
-		} else {
+		default:
 			s.desired = d
 		}
+		s.report("read desired replicas", err)
 	}
 
 	lctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 	cs, err := s.cfg.Containers.List(lctx, serviceFilter)
 	cancel()
+	s.report("list service containers", err)
 	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		fail(err)
-		s.log.Warn("metrics: list service containers", "err", err)
 		s.publish(s.lastSvcs, begin)
 		return first
 	}
 
 	// Only containers Kyozo labelled with valid names count; anything else
 	// would be a label value nobody bounded.
-	cs = slices.DeleteFunc(cs, func(c runtime.Container) bool {
-		return !validName(c.Labels[runtime.LabelApp]) || !validName(c.Labels[runtime.LabelService])
-	})
+	valid := make([]runtime.Container, 0, len(cs))
+	for _, c := range cs {
+		if validName(c.Labels[runtime.LabelApp]) && validName(c.Labels[runtime.LabelService]) {
+			valid = append(valid, c)
+		}
+	}
+	cs = valid
 	stats, statErrs := s.readStats(ctx, cs)
+	if ctx.Err() != nil {
+		// Stopping mid-sweep: the reads that were cut short are no news,
+		// and the last snapshot stands.
+		return ctx.Err()
+	}
 	for _, err := range statErrs {
 		fail(err)
 	}
-	if len(statErrs) > 0 {
-		s.log.Warn("metrics: read container stats", "failed", len(statErrs), "containers", len(cs), "err", statErrs[0])
-	}
+	s.report("read container stats", errors.Join(statErrs...))
 
 	svcs := s.accumulate(cs, stats)
 	s.lastSvcs = svcs
 	s.publish(svcs, begin)
 	return first
+}
+
+// report logs a kind of read when it starts failing and when it works
+// again, not on every sample: an engine that is down for an hour would
+// otherwise log every 10 s.
+func (s *Sampler) report(what string, err error) {
+	switch {
+	case err != nil && !s.failing[what]:
+		s.failing[what] = true
+		s.log.Warn("metrics: sampler cannot "+what, "err", err)
+	case err == nil && s.failing[what]:
+		delete(s.failing, what)
+		s.log.Info("metrics: sampler can " + what + " again")
+	}
 }
 
 // statResult is one container's stats read; ok is false when it was not

@@ -71,9 +71,7 @@ func (d *Deployer) waitReady(ctx context.Context, job *jobRun, name string, s st
 		}
 		job.out.info(ctx, "%s: waiting for %s on %s", name, what, check.Addr)
 		err := health.Wait(hctx, check, 250*time.Millisecond, d.alive(ctx, c.ID))
-		if d.Metrics != nil {
-			d.Metrics.HealthCheck(job.app, name, err == nil, time.Since(start))
-		}
+		d.Metrics.HealthCheck(job.app, name, err == nil, time.Since(start))
 		if err != nil {
 			if ctx.Err() != nil {
 				return ErrCancelled

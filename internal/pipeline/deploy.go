@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kyozo/kyozo/internal/metrics"
 	"github.com/kyozo/kyozo/internal/runtime"
 	"github.com/kyozo/kyozo/internal/store"
 	"github.com/kyozo/kyozo/internal/tasks"
@@ -51,6 +52,7 @@ func (d *Deployer) deploy(ctx context.Context, job *jobRun, p tasks.Deploy) (ver
 		return 0, err
 	}
 	job.stage("detect", t)
+	d.Metrics.DeployStage(metrics.StageDetect, time.Since(t))
 	if err := d.loadCurrent(ctx, job, &dep.app, &dep.prev); err != nil {
 		return 0, err
 	}
@@ -62,6 +64,7 @@ func (d *Deployer) deploy(ctx context.Context, job *jobRun, p tasks.Deploy) (ver
 		return 0, err
 	}
 	job.stage("build", t)
+	d.Metrics.DeployStage(metrics.StageBuild, time.Since(t))
 
 	t = time.Now()
 	cfg, err := d.Store.Config(ctx, p.App)
@@ -74,6 +77,7 @@ func (d *Deployer) deploy(ctx context.Context, job *jobRun, p tasks.Deploy) (ver
 		return 0, err
 	}
 	job.stage("rollout", t)
+	d.Metrics.DeployStage(metrics.StageRollout, time.Since(t))
 	d.releaseURLs(ctx, job, rel)
 	d.prune(ctx, job)
 	job.out.info(ctx, "Stages: %s", strings.Join(job.timings, ", "))

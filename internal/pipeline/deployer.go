@@ -13,6 +13,7 @@ import (
 
 	"github.com/kyozo/kyozo/internal/build"
 	"github.com/kyozo/kyozo/internal/config"
+	"github.com/kyozo/kyozo/internal/metrics"
 	"github.com/kyozo/kyozo/internal/plan"
 	"github.com/kyozo/kyozo/internal/runtime"
 	"github.com/kyozo/kyozo/internal/secrets"
@@ -43,7 +44,7 @@ type Deployer struct {
 	// Box seals and opens config values and generated credentials.
 	Box *secrets.Box
 	// Metrics receives what happens; nil is fine.
-	Metrics Metrics
+	Metrics *metrics.Metrics
 	// URL formats the address of a host name for the pusher.
 	URL func(host string) string
 }
@@ -53,14 +54,6 @@ var (
 	ErrSuperseded = errors.New("superseded by a newer push")
 	ErrCancelled  = errors.New("cancelled")
 )
-
-// Metrics is what the pipeline reports; nil reports nothing.
-type Metrics interface {
-	Deploy(app, result string, stages map[string]time.Duration)
-	Build(app, result string, d time.Duration)
-	Rollback(app string)
-	HealthCheck(app, service string, ok bool, d time.Duration)
-}
 
 // ProcessTask runs one job: a deploy, or an operation on the running app
 // (rollback, config change, scale, restart, stop, start). Failures (a
@@ -143,8 +136,9 @@ func (d *Deployer) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		jr.out.final(wctx, store.JobFailed, what+err.Error())
 		log.Warn("job failed", "err", err)
 	}
-	if d.Metrics != nil && t.Type() == tasks.TypeDeploy {
-		d.Metrics.Deploy(app, result, map[string]time.Duration{"total": time.Since(start)})
+	if t.Type() == tasks.TypeDeploy {
+		d.Metrics.Deploy(app, metrics.DeployResult(result))
+		d.Metrics.DeployStage(metrics.StageTotal, time.Since(start))
 	}
 	if uerr := d.Store.UpdateJob(wctx, job); uerr != nil {
 		return uerr

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -70,6 +71,22 @@ func (d *Deployer) operate(ctx context.Context, job *jobRun, op tasks.Op) (int, 
 		for _, n := range names {
 			want.renew[n] = true
 		}
+		// Config stored with --no-restart since the release is released
+		// now, as Dokku's ps:restart does.
+		changed, err := d.configChanged(ctx, op.App, cur)
+		if err != nil {
+			return 0, err
+		}
+		if changed {
+			cfg, err := d.Store.Config(ctx, op.App)
+			if err != nil {
+				return 0, err
+			}
+			rel := copyRelease(cur, op)
+			rel.Kind, rel.Description, rel.Config = "config", "Apply config changed with --no-restart", cfg
+			job.out.info(ctx, "the stored config differs from v%d's: releasing it", cur.Version)
+			want.rel, want.newRelease = rel, true
+		}
 		return d.converge(ctx, job, app, cur, want)
 	case tasks.OpHeal:
 		// The current state, converged again: live containers stay, the
@@ -123,9 +140,7 @@ func (d *Deployer) rollback(ctx context.Context, job *jobRun, app store.App, cur
 	if err := d.Store.ReplaceConfig(ctx, op.App, old.Config); err != nil {
 		return v, fmt.Errorf("rolled back, but the config store was not updated: %w", err)
 	}
-	if d.Metrics != nil {
-		d.Metrics.Rollback(op.App)
-	}
+	d.Metrics.Rollback(op.App)
 	d.releaseURLs(ctx, job, rel)
 	return v, nil
 }
@@ -163,4 +178,22 @@ func sortedNames(rel *store.Release) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// configChanged reports whether the app's stored config differs from the
+// release's (set with --no-restart since).
+func (d *Deployer) configChanged(ctx context.Context, app string, rel *store.Release) (bool, error) {
+	stored, err := d.Store.Config(ctx, app)
+	if err != nil {
+		return false, err
+	}
+	a, err := d.openConfig(stored)
+	if err != nil {
+		return false, err
+	}
+	b, err := d.openConfig(rel.Config)
+	if err != nil {
+		return false, err
+	}
+	return !maps.Equal(a, b), nil
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/kyozo/kyozo/internal/build"
+	"github.com/kyozo/kyozo/internal/metrics"
 	"github.com/kyozo/kyozo/internal/plan"
 	"github.com/kyozo/kyozo/internal/store"
 	"github.com/kyozo/kyozo/internal/topology"
@@ -183,6 +184,7 @@ func (d *Deployer) buildImages(ctx context.Context, dep *deployment) error {
 		s := sp.svc
 		if sp.reuse {
 			dep.out.header(ctx, "%s: unchanged since v%d, not rebuilt (%s)", s.Name, dep.prev.Version, sp.image)
+			d.Metrics.Build(dep.p.App, metrics.BuildReused, 0)
 			continue
 		}
 		if err := d.cancelled(ctx, dep.jobRun); err != nil {
@@ -221,8 +223,10 @@ func (d *Deployer) buildImages(ctx context.Context, dep *deployment) error {
 			if ctx.Err() != nil {
 				return ErrCancelled
 			}
+			d.Metrics.Build(dep.p.App, metrics.BuildFailed, time.Since(start))
 			return fmt.Errorf("building %s: %w", s.Name, err)
 		}
+		d.Metrics.Build(dep.p.App, metrics.BuildBuilt, time.Since(start))
 		dep.out.info(ctx, "built %s in %s", sp.image, seconds(time.Since(start)))
 	}
 	return nil

@@ -1,0 +1,45 @@
+package docker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	cerrdefs "github.com/containerd/errdefs"
+
+	"github.com/kyozo/kyozo/internal/runtime"
+)
+
+// VolumeRemoveAPI is the client method RemoveVolume needs. It is kept out
+// of API so that fakes of API need not grow; *client.Client has it.
+type VolumeRemoveAPI interface {
+	VolumeRemove(ctx context.Context, volumeID string, force bool) error
+}
+
+var _ runtime.VolumeRemover = (*Driver)(nil)
+
+// RemoveVolume deletes a named volume Kyozo created; a missing one is
+// success. It never forces: a volume a container still uses stays, and the
+// engine's error says which container.
+func (d *Driver) RemoveVolume(ctx context.Context, name string) error {
+	if !volumeName.MatchString(name) {
+		return fmt.Errorf("%w: volume name %q does not match %s", runtime.ErrInvalidSpec, name, volumeName)
+	}
+	api, ok := d.api.(VolumeRemoveAPI)
+	if !ok {
+		return errors.New("this engine client cannot remove volumes")
+	}
+	v, err := d.api.VolumeInspect(ctx, name)
+	switch {
+	case cerrdefs.IsNotFound(err):
+		return nil
+	case err != nil:
+		return fmt.Errorf("inspect volume %s: %w", name, err)
+	case !managed(v.Labels):
+		return fmt.Errorf("%w: volume %s exists without the label %s=true", ErrNotManaged, name, runtime.LabelManaged)
+	}
+	if err := api.VolumeRemove(ctx, name, false); err != nil && !cerrdefs.IsNotFound(err) {
+		return fmt.Errorf("remove volume %s: %w", name, err)
+	}
+	return nil
+}
