@@ -98,6 +98,7 @@ func startKyozo(t *testing.T) *kyozo {
 		"KYOZO_HTTP_ADDR="+k.api,
 		"KYOZO_IMAGE_SHELL="+base,
 		"KYOZO_IMAGE_HEALTHCHECK="+base,
+		"KYOZO_BACKING_IMAGE_REDIS="+dockertest.Redis(t),
 		"KYOZO_HEALTH_TIMEOUT=25s",
 		"KYOZO_DRAIN_TIMEOUT=5s",
 		"KYOZO_WORKER_SETTLE=2s",

@@ -1,0 +1,345 @@
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/kyozo/kyozo/internal/testutil/dockertest"
+)
+
+// ssh runs a Kyozo command over ssh with a key and returns its output.
+func (k *kyozo) ssh(key string, args ...string) (string, error) {
+	argv := append([]string{"-i", key, "-p", fmt.Sprint(k.sshPort), "-o", "IdentitiesOnly=yes",
+		"-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
+		"kyozo@127.0.0.1"}, args...)
+	out, err := exec.Command("ssh", argv...).CombinedOutput()
+	return string(out), err
+}
+
+func (k *kyozo) mustSSH(args ...string) string {
+	k.t.Helper()
+	out, err := k.ssh(k.key, args...)
+	if err != nil {
+		k.t.Fatalf("ssh %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return out
+}
+
+// writeCGIApp writes one web service: busybox httpd with CGI scripts that
+// show the replica, a config variable, and a round trip to its Redis.
+func writeCGIApp(t *testing.T, dir, version string) {
+	t.Helper()
+	files := map[string]string{
+		"Dockerfile": "FROM " + dockertest.BusyboxImage + "\n" +
+			"COPY www /www\nRUN chmod +x /www/cgi-bin/*\nEXPOSE 8080\n" +
+			"CMD [\"httpd\", \"-f\", \"-vv\", \"-p\", \"8080\", \"-h\", \"/www\"]\n",
+		"www/index.html":      version + "\n",
+		"www/health":          "ok\n",
+		"www/cgi-bin/whoami":  "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n'\nhostname\n",
+		"www/cgi-bin/env":     "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n'\necho \"GREETING=$GREETING\"\n",
+		"www/cgi-bin/counter": "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n'\nprintf 'INCR visits\\r\\n' | nc redis 6379 | tr -d ':\\r'\n",
+		// The topology reads that the app uses Redis from its example env.
+		".env.example": "REDIS_URL=redis://redis:6379\n",
+	}
+	for p, c := range files {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		os.MkdirAll(filepath.Dir(full), 0o755)
+		if err := os.WriteFile(full, []byte(c), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// load runs requests until stop is closed and counts failures.
+type load struct {
+	stop             chan struct{}
+	wg               sync.WaitGroup
+	requests, failed atomic.Int64
+	last             atomic.Value
+}
+
+func (k *kyozo) startLoad(host string, workers int) *load {
+	l := &load{stop: make(chan struct{})}
+	for range workers {
+		l.wg.Add(1)
+		go func() {
+			defer l.wg.Done()
+			for {
+				select {
+				case <-l.stop:
+					return
+				default:
+				}
+				code, _, err := k.get(host, "/")
+				l.requests.Add(1)
+				if err != nil || code != http.StatusOK {
+					l.failed.Add(1)
+					l.last.Store(fmt.Sprintf("%d %v", code, err))
+				}
+			}
+		}()
+	}
+	return l
+}
+
+func (l *load) end() (requests, failed int64) {
+	close(l.stop)
+	l.wg.Wait()
+	return l.requests.Load(), l.failed.Load()
+}
+
+func TestDayToDay(t *testing.T) {
+	k := startKyozo(t)
+	dir := t.TempDir()
+	k.git(dir, k.key, "init", "-q", "-b", "main")
+	k.git(dir, k.key, "remote", "add", "kyozo", k.remote("shop"))
+	push := func(version string) {
+		t.Helper()
+		writeCGIApp(t, dir, version)
+		commit(t, k, dir, version)
+		if out, err := k.git(dir, k.key, "push", "kyozo", "main"); err != nil {
+			t.Fatalf("push %s: %v\n%s", version, err, out)
+		}
+	}
+	host := "shop.localhost"
+	push("v1")
+	push("v2")
+	if got := k.mustGet(host, "/"); got != "v2\n" {
+		t.Fatalf("v2 serves %q", got)
+	}
+
+	// Linked to Redis: the service reaches its backing service by name.
+	if a, b := k.mustGet(host, "/cgi-bin/counter"), k.mustGet(host, "/cgi-bin/counter"); strings.TrimSpace(b) == "" || a == b {
+		t.Errorf("redis counter did not count: %q then %q", a, b)
+	}
+	if out := k.mustSSH("services", "shop"); !strings.Contains(out, "redis") || !strings.Contains(out, "running") {
+		t.Errorf("services:\n%s", out)
+	}
+
+	// Roll back to v1 and forward again, without a build, under load.
+	start := time.Now()
+	out := k.mustSSH("rollback", "shop", "v1")
+	rollbackTime := time.Since(start)
+	if !strings.Contains(out, "Rolling shop back to v1") || strings.Contains(out, "Building") {
+		t.Errorf("rollback output:\n%s", out)
+	}
+	if got := k.mustGet(host, "/"); got != "v1\n" {
+		t.Errorf("after rollback: %q", got)
+	}
+	if out := k.mustSSH("releases", "shop"); !strings.Contains(out, "v3") || !strings.Contains(out, "Rollback to v1") {
+		t.Errorf("releases:\n%s", out)
+	}
+
+	// Ten rollbacks in a row under steady load: no request fails.
+	l := k.startLoad(host, 3)
+	var times []time.Duration
+	for i := range 10 {
+		target := []string{"v2", "v1"}[i%2]
+		s := time.Now()
+		k.mustSSH("rollback", "shop", target)
+		times = append(times, time.Since(s))
+		if got := k.mustGet(host, "/"); got != target+"\n" {
+			t.Errorf("rollback %d to %s serves %q", i, target, got)
+		}
+	}
+	reqs, failed := l.end()
+	t.Logf("FIGURE rollback: first %s; 10 rollbacks under load: %v; %d requests, %d failed", rollbackTime, times, reqs, failed)
+	if failed != 0 {
+		t.Errorf("%d of %d requests failed during 10 rollbacks; last: %v", failed, reqs, l.last.Load())
+	}
+
+	// config:set makes a release whose containers see the variable, with
+	// zero failed requests; values are masked unless asked for.
+	l = k.startLoad(host, 3)
+	s := time.Now()
+	out = k.mustSSH("config:set", "shop", "'GREETING=hello from kyozo'")
+	configTime := time.Since(s)
+	reqs, failed = l.end()
+	t.Logf("FIGURE config:set: %s, %d requests, %d failed", configTime, reqs, failed)
+	if failed != 0 {
+		t.Errorf("%d of %d requests failed during config:set; last: %v", failed, reqs, l.last.Load())
+	}
+	if got := k.mustGet(host, "/cgi-bin/env"); !strings.Contains(got, "GREETING=hello from kyozo") {
+		t.Errorf("the container does not see the config: %q\n%s", got, out)
+	}
+	if out := k.mustSSH("config", "shop"); strings.Contains(out, "hello from kyozo") || !strings.Contains(out, "GREETING") {
+		t.Errorf("config shows a value unmasked:\n%s", out)
+	}
+	if out := k.mustSSH("config:get", "shop", "GREETING"); strings.TrimSpace(out) != "hello from kyozo" {
+		t.Errorf("config:get: %q", out)
+	}
+	if strings.Contains(k.log.String(), "hello from kyozo") {
+		t.Error("a config value appears in the daemon's log")
+	}
+
+	// Scale to 3: responses come from all 3 replicas.
+	k.mustSSH("ps:scale", "shop", "shop=3")
+	seen := map[string]bool{}
+	for range 60 {
+		seen[strings.TrimSpace(k.mustGet(host, "/cgi-bin/whoami"))] = true
+	}
+	if len(seen) != 3 {
+		t.Errorf("responses from %d replicas, want 3: %v", len(seen), seen)
+	}
+	if out := k.mustSSH("ps", "shop"); strings.Count(out, "running") < 3 {
+		t.Errorf("ps:\n%s", out)
+	}
+
+	// logs -t receives a line the app prints after the command started.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "ssh", "-i", k.key, "-p", fmt.Sprint(k.sshPort), "-o", "IdentitiesOnly=yes",
+		"-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
+		"kyozo@127.0.0.1", "logs", "shop", "-t", "-n", "1")
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if strings.Contains(sc.Text(), "/after-the-command-started") {
+				got <- sc.Text()
+				return
+			}
+		}
+		close(got)
+	}()
+	time.Sleep(2 * time.Second)
+	for range 3 {
+		k.get(host, "/after-the-command-started")
+	}
+	select {
+	case line := <-got:
+		if !strings.Contains(line, "|") {
+			t.Errorf("log line without its replica prefix: %q", line)
+		}
+	case <-time.After(20 * time.Second):
+		t.Error("logs -t did not show a line printed after it started")
+	}
+	cancel()
+	cmd.Wait()
+
+	// Another key: refused on every command of the app.
+	bob := sshKey(t, t.TempDir(), "bob")
+	pub, _ := os.ReadFile(bob + ".pub")
+	addKey := exec.Command("ssh", "-i", k.key, "-p", fmt.Sprint(k.sshPort), "-o", "IdentitiesOnly=yes",
+		"-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
+		"kyozo@127.0.0.1", "keys:add", "bob")
+	addKey.Stdin = strings.NewReader(string(pub))
+	if out, err := addKey.CombinedOutput(); err != nil {
+		t.Fatalf("keys:add bob: %v\n%s", err, out)
+	}
+	for _, args := range [][]string{
+		{"apps:info", "shop"}, {"releases", "shop"}, {"rollback", "shop"}, {"config", "shop"},
+		{"config:set", "shop", "A=1"}, {"ps", "shop"}, {"ps:scale", "shop", "shop=1"}, {"ps:restart", "shop"},
+		{"logs", "shop"}, {"run", "shop", "shop", "--", "true"}, {"services", "shop"}, {"apps:destroy", "shop", "--force"},
+	} {
+		out, err := k.ssh(bob, args...)
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(out, "permission denied") {
+			t.Errorf("bob %v: %v\n%s", args, err, out)
+		}
+	}
+}
+
+// TestKillDuringDeploy kills kyozo serve (kill -9) in the middle of a
+// deploy and starts it again: the deploy is retried or the previous
+// release keeps serving, and no container is left that nobody owns.
+func TestKillDuringDeploy(t *testing.T) {
+	k := startKyozo(t)
+	dir := t.TempDir()
+	k.git(dir, k.key, "init", "-q", "-b", "main")
+	k.git(dir, k.key, "remote", "add", "kyozo", k.remote("shop"))
+	writeCGIApp(t, dir, "v1")
+	commit(t, k, dir, "v1")
+	if out, err := k.git(dir, k.key, "push", "kyozo", "main"); err != nil {
+		t.Fatalf("push v1: %v\n%s", err, out)
+	}
+	writeCGIApp(t, dir, "v2")
+	commit(t, k, dir, "v2")
+	cmd := exec.Command("git", "push", "kyozo", "main")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_SSH_COMMAND=ssh -i "+k.key+" -o IdentitiesOnly=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR")
+	var out syncBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.Start()
+	deadline := time.Now().Add(60 * time.Second)
+	for !strings.Contains(out.String(), "Building") && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	k.cmd.Process.Signal(syscall.SIGKILL)
+	k.cmd.Wait()
+	k.cmd = nil
+	cmd.Wait()
+	k.start()
+
+	// The interrupted deploy is retried (asynq hands it back once its
+	// lease expires): follow it to its end, then the app serves v2 or, if
+	// the retry failed, v1, and every Kyozo container of it is owned.
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	follow := exec.CommandContext(ctx, "ssh", "-i", k.key, "-p", fmt.Sprint(k.sshPort), "-o", "IdentitiesOnly=yes",
+		"-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
+		"kyozo@127.0.0.1", "logs", "--build", "shop")
+	job, _ := follow.CombinedOutput()
+	if ctx.Err() != nil {
+		t.Fatalf("the interrupted deploy never ended:\n%s", job)
+	}
+	last := strings.TrimSpace(string(job))
+	if i := strings.LastIndexByte(last, '\n'); i >= 0 {
+		last = last[i+1:]
+	}
+	_, body, _ := k.get("shop.localhost", "/")
+	switch {
+	case strings.Contains(last, "Deployed shop v2"):
+		if body != "v2\n" {
+			t.Errorf("the retried deploy succeeded but the app serves %q", body)
+		}
+	case body != "v1\n":
+		t.Errorf("the retried deploy ended with %q and the app serves %q, not v1", last, body)
+	}
+	// The old release's containers retire after the drain and their stop
+	// timeout (busybox httpd, as PID 1, ignores SIGTERM: 10 s).
+	n := -1
+	for wait := time.Now().Add(45 * time.Second); time.Now().Before(wait); time.Sleep(time.Second) {
+		if n = orphans(t, k); n == 0 {
+			break
+		}
+	}
+	if n != 0 {
+		t.Errorf("%d containers nobody owns after the restart", n)
+	}
+	t.Logf("FIGURE kill -9 mid-deploy, restart: the job ended with %q; the app serves %q", last, strings.TrimSpace(body))
+}
+
+// orphans counts the app's service containers that its state does not list.
+func orphans(t *testing.T, k *kyozo) int {
+	docker := dockertest.Need(t)
+	ps, _ := exec.Command(docker, "ps", "-a", "--filter", "label=kyozo.app=shop", "--filter", "label=kyozo.kind=service", "--format", "{{.ID}}").Output()
+	resp, err := http.Get("http://" + k.api + "/api/v1/apps")
+	if err != nil {
+		return -1
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	n := 0
+	for _, id := range strings.Fields(string(ps)) {
+		if !strings.Contains(string(b), id) {
+			n++
+		}
+	}
+	return n
+}
