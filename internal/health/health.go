@@ -23,23 +23,27 @@ type Check struct {
 	Host string
 }
 
-// Timeout bounds one attempt.
+// Timeout bounds one attempt whose context has no deadline.
 const Timeout = 2 * time.Second
 
+// client leaves timeouts to the context, so a caller's (check_timeout)
+// holds whether it is shorter or longer than Timeout.
 var client = &http.Client{
-	Timeout: Timeout,
 	// A health check follows no redirect: a 3xx says the app is up.
 	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	Transport: &http.Transport{
-		DialContext:       (&net.Dialer{Timeout: Timeout}).DialContext,
+		DialContext:       (&net.Dialer{}).DialContext,
 		DisableKeepAlives: true,
 	},
 }
 
 // Probe makes one attempt: nil when the instance answers as healthy.
 func Probe(ctx context.Context, c Check) error {
-	ctx, cancel := context.WithTimeout(ctx, Timeout)
-	defer cancel()
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, Timeout)
+		defer cancel()
+	}
 	if c.Path == "" {
 		conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", c.Addr)
 		if err != nil {
@@ -89,7 +93,10 @@ func Wait(ctx context.Context, c Check, interval time.Duration, alive func() err
 			return fmt.Errorf("%w: %v", ErrTimeout, last)
 		case <-t.C:
 		}
-		if last = Probe(ctx, c); last == nil {
+		actx, cancel := context.WithTimeout(ctx, Timeout)
+		last = Probe(actx, c)
+		cancel()
+		if last == nil {
 			return nil
 		}
 		if alive != nil {
