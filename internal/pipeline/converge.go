@@ -34,6 +34,8 @@ type desired struct {
 	stopped  map[string]bool
 	// renew are services whose containers are replaced even if unchanged.
 	renew map[string]bool
+	// replace are containers replaced even though they run.
+	replace map[string]bool
 }
 
 // converge makes the desired state serve and returns the release version.
@@ -105,6 +107,7 @@ func (d *Deployer) converge(ctx context.Context, job *jobRun, app store.App, pre
 			var keep []string
 			if unchanged {
 				keep = d.aliveOf(ctx, cur.Containers)
+				keep = slices.DeleteFunc(keep, func(id string) bool { return want.replace[id] })
 				if len(keep) > n {
 					keep = keep[:n]
 				}
@@ -143,6 +146,8 @@ func (d *Deployer) converge(ctx context.Context, job *jobRun, app store.App, pre
 	if want.newRelease {
 		version = want.rel.Version
 		job.out.header(ctx, "Releasing v%d", version)
+		d.event(ctx, store.Event{App: app.Name, Type: store.EventRelease, Actor: want.rel.Pusher, Job: job.id,
+			Release: version, Message: fmt.Sprintf("v%d: %s", version, want.rel.Description)})
 	}
 	// From here the state is recorded: the new containers are no longer
 	// this job's to clean up, whatever the switch does.

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -62,8 +64,9 @@ var (
 // every stage is idempotent.
 func (d *Deployer) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	var (
-		id, app string
-		run     func(ctx context.Context, job *jobRun) (int, error)
+		id, app, actor string
+		eventType      = store.EventDeploy
+		run            func(ctx context.Context, job *jobRun) (int, error)
 	)
 	switch t.Type() {
 	case tasks.TypeDeploy:
@@ -71,7 +74,7 @@ func (d *Deployer) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		if err != nil {
 			return err
 		}
-		id, app = p.JobID, p.App
+		id, app, actor = p.JobID, p.App, p.Pusher
 		defer func() {
 			if p.Source != "" {
 				os.RemoveAll(p.Source)
@@ -83,7 +86,8 @@ func (d *Deployer) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		if err != nil {
 			return err
 		}
-		id, app = op.JobID, op.App
+		id, app, actor = op.JobID, op.App, op.Actor
+		eventType = opEvents[op.Op]
 		run = func(ctx context.Context, job *jobRun) (int, error) { return d.operate(ctx, job, op) }
 	default:
 		return fmt.Errorf("unknown task type %q: %w", t.Type(), asynq.SkipRetry)
@@ -140,6 +144,7 @@ func (d *Deployer) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		d.Metrics.Deploy(app, metrics.DeployResult(result))
 		d.Metrics.DeployStage(metrics.StageTotal, time.Since(start))
 	}
+	d.event(wctx, jobEvent(t, job, eventType, actor, time.Since(start)))
 	if uerr := d.Store.UpdateJob(wctx, job); uerr != nil {
 		return uerr
 	}
@@ -203,3 +208,55 @@ func short(commit string) string {
 }
 
 func seconds(d time.Duration) string { return fmt.Sprintf("%.1fs", d.Seconds()) }
+
+// opEvents are the audit-trail types of operations.
+var opEvents = map[string]string{
+	tasks.OpRollback: store.EventRollback, tasks.OpConfig: store.EventConfig, tasks.OpScale: store.EventScale,
+	tasks.OpRestart: store.EventRestart, tasks.OpStop: store.EventStop, tasks.OpStart: store.EventStart,
+	tasks.OpHeal: store.EventHealth,
+}
+
+// jobEvent is the audit-trail entry of a finished job.
+func jobEvent(t *asynq.Task, j store.Job, typ, actor string, d time.Duration) store.Event {
+	e := store.Event{App: j.App, Type: typ, Actor: actor, Duration: d.Seconds(), Job: j.ID, Error: j.Error}
+	switch j.State {
+	case store.JobSucceeded:
+		e.Release = j.Release
+		e.Message = "succeeded"
+		if j.Release > 0 {
+			e.Message = fmt.Sprintf("succeeded: v%d", j.Release)
+		}
+		if t.Type() == tasks.TypeDeploy {
+			e.Message += " at " + short(j.Commit)
+		}
+	default:
+		e.Message = string(j.State)
+	}
+	if op, err := tasks.ParseOp(t); err == nil && t.Type() == tasks.TypeOp {
+		switch op.Op {
+		case tasks.OpConfig:
+			e.Message = op.Description + ": " + e.Message
+		case tasks.OpScale:
+			var parts []string
+			for _, n := range slices.Sorted(maps.Keys(op.Replicas)) {
+				parts = append(parts, fmt.Sprintf("%s=%d", n, op.Replicas[n]))
+			}
+			e.Message = strings.Join(parts, " ") + ": " + e.Message
+		case tasks.OpRollback:
+			e.Message = fmt.Sprintf("to v%d: %s", op.Version, e.Message)
+		case tasks.OpRestart, tasks.OpStop, tasks.OpStart:
+			if len(op.Services) > 0 {
+				e.Message = strings.Join(op.Services, ", ") + ": " + e.Message
+			}
+		}
+	}
+	return e
+}
+
+// event records an audit-trail entry; a store that fails loses the entry,
+// never the job.
+func (d *Deployer) event(ctx context.Context, e store.Event) {
+	if _, err := d.Store.AddEvent(ctx, e); err != nil {
+		d.Logger.Warn("audit trail", "app", e.App, "type", e.Type, "err", err)
+	}
+}

@@ -92,7 +92,11 @@ func (d *Deployer) operate(ctx context.Context, job *jobRun, op tasks.Op) (int, 
 		// The current state, converged again: live containers stay, the
 		// missing ones are started.
 		job.out.header(ctx, "Healing %s", op.App)
-		return d.converge(ctx, job, app, cur, desired{rel: cur})
+		want := desired{rel: cur, replace: map[string]bool{}}
+		for _, id := range op.Replace {
+			want.replace[id] = true
+		}
+		return d.converge(ctx, job, app, cur, want)
 	case tasks.OpStop, tasks.OpStart:
 		stop := op.Op == tasks.OpStop
 		job.out.header(ctx, "%s %s: %s", map[bool]string{true: "Stopping", false: "Starting"}[stop], op.App, strings.Join(names, ", "))

@@ -523,6 +523,45 @@ func TestOperations(t *testing.T) {
 		t.Errorf("a rollback lost the scale: %v", web())
 	}
 
+	// A heal replaces the replica health monitoring named, though it runs,
+	// and keeps the others.
+	old = web()
+	j = h.op(t, tasks.Op{JobID: "job-heal", App: "shop", Op: tasks.OpHeal, Actor: "kyozo", Replace: []string{old[1]}})
+	now := web()
+	if j.State != store.JobSucceeded || len(now) != 3 || slices.Contains(now, old[1]) || !slices.Contains(now, old[0]) || !slices.Contains(now, old[2]) {
+		t.Errorf("heal replacing %s: %+v, web was %v, is %v\n%s", old[1], j, old, now, h.log(t, j.ID))
+	}
+
+	// Every job left its entry in the audit trail, config keys but no values.
+	evs, err := h.st.EventsList(ctx, "shop", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var types []string
+	for _, e := range evs {
+		types = append(types, e.Type)
+		if strings.Contains(e.Message+e.Error, "s3cret") {
+			t.Errorf("an event holds a config value: %+v", e)
+		}
+	}
+	for _, want := range []string{store.EventDeploy, store.EventBuild, store.EventRelease, store.EventConfig, store.EventScale,
+		store.EventRestart, store.EventStop, store.EventStart, store.EventRollback, store.EventHealth} {
+		if !slices.Contains(types, want) {
+			t.Errorf("no %s event; the trail: %v", want, types)
+		}
+	}
+	for i, e := range evs {
+		if e.Seq != int64(i+1) || e.Time.IsZero() {
+			t.Errorf("event %d: seq %d, time %v", i, e.Seq, e.Time)
+		}
+		if e.Type == store.EventConfig && (!strings.Contains(e.Message, "Set API_KEY") || e.Release != 3) {
+			t.Errorf("config event: %+v", e)
+		}
+		if e.Type == store.EventRollback && (e.Actor != "bob" || !strings.Contains(e.Message, "to v1")) {
+			t.Errorf("rollback event: %+v", e)
+		}
+	}
+
 	// A release whose image was pruned cannot come back.
 	delete(h.rt.Images, rel1.Services["web"].Image)
 	j = h.op(t, tasks.Op{JobID: "job-rb2", App: "shop", Op: tasks.OpRollback, Version: 1})

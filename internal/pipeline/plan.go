@@ -185,6 +185,7 @@ func (d *Deployer) buildImages(ctx context.Context, dep *deployment) error {
 		if sp.reuse {
 			dep.out.header(ctx, "%s: unchanged since v%d, not rebuilt (%s)", s.Name, dep.prev.Version, sp.image)
 			d.Metrics.Build(dep.p.App, metrics.BuildReused, 0)
+			d.event(ctx, store.Event{App: dep.p.App, Type: store.EventBuild, Actor: dep.p.Pusher, Job: dep.id, Message: s.Name + " reused " + sp.image})
 			continue
 		}
 		if err := d.cancelled(ctx, dep.jobRun); err != nil {
@@ -224,9 +225,13 @@ func (d *Deployer) buildImages(ctx context.Context, dep *deployment) error {
 				return ErrCancelled
 			}
 			d.Metrics.Build(dep.p.App, metrics.BuildFailed, time.Since(start))
+			d.event(ctx, store.Event{App: dep.p.App, Type: store.EventBuild, Actor: dep.p.Pusher, Job: dep.id,
+				Message: s.Name + " failed", Error: err.Error(), Duration: time.Since(start).Seconds()})
 			return fmt.Errorf("building %s: %w", s.Name, err)
 		}
 		d.Metrics.Build(dep.p.App, metrics.BuildBuilt, time.Since(start))
+		d.event(ctx, store.Event{App: dep.p.App, Type: store.EventBuild, Actor: dep.p.Pusher, Job: dep.id,
+			Message: s.Name + " built " + sp.image, Duration: time.Since(start).Seconds()})
 		dep.out.info(ctx, "built %s in %s", sp.image, seconds(time.Since(start)))
 	}
 	return nil

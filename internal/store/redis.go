@@ -20,6 +20,8 @@ type Redis struct {
 	JobTTL time.Duration
 	// LogLines bounds the lines kept per job log.
 	LogLines int64
+	// EventsPerApp bounds each app's audit trail (about; trimmed in blocks).
+	EventsPerApp int
 }
 
 var _ Store = (*Redis)(nil)
@@ -30,7 +32,7 @@ func Open(url string) (*Redis, error) {
 	if err != nil {
 		return nil, fmt.Errorf("redis url: %w", err)
 	}
-	return &Redis{rdb: redis.NewClient(opt), JobTTL: 7 * 24 * time.Hour, LogLines: 10000}, nil
+	return &Redis{rdb: redis.NewClient(opt), JobTTL: 7 * 24 * time.Hour, LogLines: 10000, EventsPerApp: 1000}, nil
 }
 
 // Client is the underlying client, for packages (asynq) that share it.
@@ -273,6 +275,8 @@ func (r *Redis) DeleteApp(ctx context.Context, name string) error {
 	keys := []string{
 		appPrefix + name + ":releases", appPrefix + name + ":release_seq", appPrefix + name + ":latest_job",
 		appPrefix + name + ":config", fmt.Sprintf(secretsFmt, name),
+		// The audit trail outlives the app: what happened to it stays
+		// readable after apps:destroy.
 	}
 	_, err := r.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.HDel(ctx, appsKey, name)

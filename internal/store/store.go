@@ -211,6 +211,49 @@ type Secrets interface {
 	Secret(ctx context.Context, app, name string, gen func() (string, error)) (string, error)
 }
 
+// Event is one entry of an app's audit trail.
+type Event struct {
+	Seq      int64     `json:"seq"` // per app, from 1
+	App      string    `json:"app"`
+	Type     string    `json:"type"` // see the Event* constants
+	Actor    string    `json:"actor"`
+	Time     time.Time `json:"time"`
+	Duration float64   `json:"duration_seconds,omitempty"`
+	// Message says what happened, in words: "v3", "API_KEY, DEBUG set",
+	// "web=3". It never holds a config value.
+	Message string `json:"message,omitempty"`
+	Error   string `json:"error,omitempty"`
+	Release int    `json:"release,omitempty"`
+	Job     string `json:"job,omitempty"`
+}
+
+// Event types.
+const (
+	EventDeploy     = "deploy"
+	EventBuild      = "build"
+	EventRelease    = "release"
+	EventRollback   = "rollback"
+	EventConfig     = "config"
+	EventScale      = "scale"
+	EventRestart    = "restart"
+	EventStop       = "stop"
+	EventStart      = "start"
+	EventHealth     = "health"     // a replica failed its checks and was replaced
+	EventPermission = "permission" // a key was refused on the app
+	EventApp        = "app"        // created, destroyed
+)
+
+// Events stores each app's audit trail, bounded per app.
+type Events interface {
+	// AddEvent numbers e (per app) and stores it.
+	AddEvent(ctx context.Context, e Event) (Event, error)
+	// EventsList returns the last n events of an app, oldest first.
+	EventsList(ctx context.Context, app string, n int) ([]Event, error)
+	// EventsAfter returns the events after seq, waiting up to block for
+	// one when there are none.
+	EventsAfter(ctx context.Context, app string, seq int64, block time.Duration) ([]Event, error)
+}
+
 // Store is all of Kyozo's state.
 type Store interface {
 	Keys
@@ -220,6 +263,7 @@ type Store interface {
 	Locks
 	Secrets
 	Configs
+	Events
 	Ping(ctx context.Context) error
 	Close() error
 }

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -206,5 +207,38 @@ func TestLocksAndSecrets(t *testing.T) {
 	b, _ := s.Secret(ctx, "shop", "POSTGRES_PASSWORD", gen)
 	if a != "p1" || b != "p1" || n != 1 {
 		t.Errorf("secret %q %q generated %d times", a, b, n)
+	}
+}
+
+func TestEvents(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	s.EventsPerApp = 5
+	for i := range 12 {
+		e, err := s.AddEvent(ctx, store.Event{App: "shop", Type: store.EventDeploy, Actor: "alice", Message: fmt.Sprintf("v%d", i+1)})
+		if err != nil || e.Seq != int64(i+1) {
+			t.Fatalf("event %d: %+v %v", i, e, err)
+		}
+	}
+	last, _ := s.EventsList(ctx, "shop", 3)
+	if len(last) != 3 || last[0].Seq != 10 || last[2].Message != "v12" {
+		t.Errorf("last 3: %+v", last)
+	}
+	all, _ := s.EventsList(ctx, "shop", 0)
+	if len(all) > 12 || len(all) < 5 || all[len(all)-1].Seq != 12 {
+		t.Errorf("bounded trail: %d events, last %+v", len(all), all[len(all)-1])
+	}
+	got := make(chan []store.Event)
+	go func() {
+		evs, _ := s.EventsAfter(ctx, "shop", 12, 2*time.Second)
+		got <- evs
+	}()
+	time.Sleep(100 * time.Millisecond)
+	s.AddEvent(ctx, store.Event{App: "shop", Type: store.EventScale, Message: "web=3"})
+	if evs := <-got; len(evs) != 1 || evs[0].Seq != 13 || evs[0].Type != store.EventScale {
+		t.Errorf("followed: %+v", evs)
+	}
+	if evs, _ := s.EventsList(ctx, "other", 10); len(evs) != 0 {
+		t.Errorf("other app: %+v", evs)
 	}
 }

@@ -90,6 +90,9 @@ type Op struct {
 	// Description is the release's description for a config change
 	// ("Set FOO, BAR"): key names only.
 	Description string `json:"description,omitempty"`
+	// Replace are containers a heal replaces even though they run (they
+	// failed their health checks).
+	Replace []string `json:"replace,omitempty"`
 }
 
 // NewOp makes the task of an operation.
