@@ -39,7 +39,11 @@ type SamplerConfig struct {
 	// Concurrency is how many containers' stats are read at once; 2 when
 	// zero, so sampling never crowds out a deploy talking to the engine.
 	Concurrency int
-	Logger      *slog.Logger // nil: slog.Default()
+	// Failing reports whether Kyozo's own health checks of a container are
+	// failing now (the health monitor); such a replica is not counted
+	// healthy. nil: only the image's HEALTHCHECK counts.
+	Failing func(containerID string) bool
+	Logger  *slog.Logger // nil: slog.Default()
 }
 
 // Sampler samples every service's containers in the background and serves
@@ -419,7 +423,7 @@ func (s *Sampler) accumulate(cs []runtime.Container, stats []statResult) []svcSa
 		if running(c) {
 			svc.running++
 		}
-		if healthy(c) {
+		if healthy(c) && (s.cfg.Failing == nil || !s.cfg.Failing(c.ID)) {
 			svc.healthy++
 		}
 	}

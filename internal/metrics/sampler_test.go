@@ -255,6 +255,31 @@ func TestSamplerServices(t *testing.T) {
 	}
 }
 
+// TestSamplerFailingChecks: a replica whose Kyozo health checks fail is not
+// healthy, though its image has no HEALTHCHECK.
+func TestSamplerFailingChecks(t *testing.T) {
+	containers := newFakeContainers(ctr("w1", "shop", "web"), ctr("w2", "shop", "web"))
+	var failing sync.Map
+	s, _ := newSampler(t, SamplerConfig{
+		Containers: containers,
+		Failing:    func(id string) bool { _, ok := failing.Load(id); return ok },
+	})
+	healthy := func() float64 {
+		t.Helper()
+		if err := s.Sample(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		return sampled(t, s)["kyozo_service_healthy_replicas shop/web"]
+	}
+	if n := healthy(); n != 2 {
+		t.Errorf("healthy replicas %v, want 2", n)
+	}
+	failing.Store("w2", true)
+	if n := healthy(); n != 1 {
+		t.Errorf("healthy replicas with w2's checks failing: %v, want 1", n)
+	}
+}
+
 // TestSamplerCountersNeverGoBack follows one service through a deploy that
 // replaces its container, a crash and restart, and a failed read.
 func TestSamplerCountersNeverGoBack(t *testing.T) {

@@ -33,6 +33,40 @@ type Controller struct {
 
 	mu       sync.Mutex // one switch at a time per controller
 	draining sync.WaitGroup
+	// failing are containers health monitoring took out of rotation
+	// until they are replaced.
+	failing sync.Map // container id → struct{}
+}
+
+// TakeOut stops sending traffic to a failing container, if its service
+// has another target; it reports whether it did. The container stays out
+// of rotation until it is retired.
+func (c *Controller) TakeOut(ctx context.Context, app, id string) (bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	a, err := c.Store.App(ctx, app)
+	if err != nil || a.Release == 0 {
+		return false, err
+	}
+	rel, err := c.Store.Release(ctx, app, a.Release)
+	if err != nil {
+		return false, err
+	}
+	c.failing.Store(id, struct{}{})
+	routes, err := c.routesOf(ctx, a, rel)
+	if err != nil {
+		return false, err
+	}
+	out := true
+	for _, r := range routes {
+		for _, t := range r.Targets {
+			if t.ID == id {
+				out = false // the service's only target: better than none
+			}
+		}
+	}
+	c.Router.SetApp(app, routes)
+	return out, nil
 }
 
 // Switch routes the app's traffic to its current release in the store and
@@ -109,6 +143,7 @@ func (c *Controller) retire(app string, removed []router.Target, old []runtime.C
 		if err := c.Runtime.Remove(ctx, ct.ID); err != nil {
 			c.Logger.Warn("retire: remove", "container", ct.Name, "err", err)
 		}
+		c.failing.Delete(ct.ID)
 	}
 }
 
@@ -137,7 +172,7 @@ func (c *Controller) routesOf(ctx context.Context, a store.App, rel store.Releas
 		if len(s.Hosts) == 0 || s.Port == 0 {
 			continue
 		}
-		var targets []router.Target
+		var targets, failing []router.Target
 		for _, id := range a.Running[name].Containers {
 			ct, err := c.Runtime.Inspect(ctx, id)
 			if errors.Is(err, runtime.ErrNotFound) {
@@ -149,7 +184,16 @@ func (c *Controller) routesOf(ctx context.Context, a store.App, rel store.Releas
 			if !ct.Running || ct.IP == "" {
 				continue
 			}
-			targets = append(targets, router.Target{ID: ct.ID, Addr: net.JoinHostPort(ct.IP, strconv.Itoa(s.Port))})
+			t := router.Target{ID: ct.ID, Addr: net.JoinHostPort(ct.IP, strconv.Itoa(s.Port))}
+			if _, bad := c.failing.Load(ct.ID); bad {
+				failing = append(failing, t)
+				continue
+			}
+			targets = append(targets, t)
+		}
+		if len(targets) == 0 {
+			// Only failing containers left: they still get the traffic.
+			targets = failing
 		}
 		for _, h := range s.Hosts {
 			routes[h] = router.Route{App: rel.App, Service: name, Targets: targets}

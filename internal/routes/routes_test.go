@@ -106,3 +106,57 @@ func TestSyncAfterRestart(t *testing.T) {
 		t.Errorf("Sync removed containers: %v", rt.Removed)
 	}
 }
+
+// TestTakeOut: a failing replica leaves the rotation while its service has
+// another, stays out across a switch, and is forgotten once retired.
+func TestTakeOut(t *testing.T) {
+	ctx := context.Background()
+	c, st, rt := setup(t)
+	st.CreateApp(ctx, store.App{Name: "shop", Owner: "alice"})
+	container(rt, "w1", "10.0.0.1", "web")
+	container(rt, "w2", "10.0.0.2", "web")
+	v1 := release(t, st, map[string][]string{"web": {"w1", "w2"}})
+	if err := c.Switch(ctx, "shop", v1); err != nil {
+		t.Fatal(err)
+	}
+	addrs := func() []string {
+		r, _ := c.Router.Lookup("shop.localhost")
+		var out []string
+		for _, tg := range r.Targets {
+			out = append(out, tg.Addr)
+		}
+		return out
+	}
+	out, err := c.TakeOut(ctx, "shop", "w2")
+	if err != nil || !out {
+		t.Fatalf("TakeOut w2: %v %v", out, err)
+	}
+	if got := addrs(); !slices.Equal(got, []string{"10.0.0.1:8080"}) {
+		t.Errorf("targets with w2 out: %v", got)
+	}
+	// The only other replica fails too: better a failing target than none.
+	out, err = c.TakeOut(ctx, "shop", "w1")
+	if err != nil || out {
+		t.Errorf("TakeOut of the last healthy replica: out=%v %v", out, err)
+	}
+	if got := addrs(); len(got) != 2 {
+		t.Errorf("targets with every replica failing: %v, want both", got)
+	}
+
+	// A heal replaces w2 with w3: w2 is retired and forgotten; w1, still
+	// failing, stays out while w3 serves.
+	container(rt, "w3", "10.0.0.3", "web")
+	if err := st.Activate(ctx, "shop", nil, v1, map[string]store.Running{"web": {Containers: []string{"w1", "w3"}, Replicas: 2}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Switch(ctx, "shop", v1); err != nil {
+		t.Fatal(err)
+	}
+	if got := addrs(); !slices.Equal(got, []string{"10.0.0.3:8080"}) {
+		t.Errorf("targets after the heal: %v, want only w3", got)
+	}
+	c.Wait()
+	if _, failing := c.failing.Load("w2"); failing {
+		t.Error("a retired container is still remembered as failing")
+	}
+}
