@@ -70,6 +70,7 @@ func (c *call) appsCreate() error {
 		}
 	}
 	c.log.Info("app created", "app", name, "owner", a.Owner)
+	c.event(store.Event{App: name, Type: store.EventApp, Actor: a.Owner, Message: "created"})
 	c.out("Created %s", name)
 	c.out("Deploy it with: git push kyozo main (the remote's path is /%s)", name)
 	if c.Domain != "" {

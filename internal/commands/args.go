@@ -2,10 +2,10 @@ package commands
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/kyozo/kyozo/internal/lazyre"
 	"github.com/kyozo/kyozo/internal/topology"
 )
 
@@ -77,12 +77,12 @@ func parseArgs(args []string, fs flagSpec) (pos []string, flags map[string]strin
 // configKeyRule is the rule config keys follow: a shell variable name.
 const configKeyRule = `^[A-Za-z_][A-Za-z0-9_]*$`
 
-var configKeyRE = regexp.MustCompile(configKeyRule)
+var configKeyRE = lazyre.New(configKeyRule)
 
 // checkConfigKey refuses a key a shell could not name, and PORT, which
 // Kyozo sets for every web service itself.
 func checkConfigKey(k string) error {
-	if !configKeyRE.MatchString(k) || len(k) > 255 {
+	if !configKeyRE.Re().MatchString(k) || len(k) > 255 {
 		return usageError("invalid config key %q: keys match %s", k, configKeyRule)
 	}
 	if k == "PORT" {
@@ -128,19 +128,19 @@ func parseVersion(s string) (int, error) {
 }
 
 // parseCount reads -n.
-func parseCount(s string, max int) (int, error) {
+func parseCount(s string, max int, what string) (int, error) {
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 1 || n > max {
-		return 0, usageError("-n takes a number of lines from 1 to %d, not %q", max, s)
+		return 0, usageError("-n takes a number of %s from 1 to %d, not %q", what, max, s)
 	}
 	return n, nil
 }
 
 // jobIDRE is the shape of a job id (a UUID), checked before it names a key.
-var jobIDRE = regexp.MustCompile(`^[0-9a-f-]{1,64}$`)
+var jobIDRE = lazyre.New(`^[0-9a-f-]{1,64}$`)
 
 func checkJobID(id string) error {
-	if !jobIDRE.MatchString(id) {
+	if !jobIDRE.Re().MatchString(id) {
 		return usageError("invalid job id %q", id)
 	}
 	return nil

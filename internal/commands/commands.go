@@ -116,6 +116,8 @@ func (cs *commands) table() []*command {
 		{name: "run", usage: "run APP SERVICE [--] CMD [ARG …]", summary: "run a command in a one-off container of a service",
 			flags: flagSpec{stopAfter: 2}, run: (*call).run},
 		{name: "services", usage: "services APP", summary: "list an app's backing services", run: (*call).services},
+		{name: "events", usage: "events APP [-n N] [-t]", summary: "show an app's audit trail: deploys, releases, config changes, refusals (-t: follow it)",
+			flags: flagSpec{bools: []string{"t|tail|follow"}, values: []string{"n|num"}}, run: (*call).events},
 	}
 }
 
@@ -200,6 +202,8 @@ func (c *call) app(name string) (store.App, error) {
 		return a, err
 	}
 	if a.Owner != c.sess.Key.Name && !c.sess.Key.Admin {
+		// The command's name only: its arguments may hold config values.
+		c.event(store.Event{App: name, Type: store.EventPermission, Actor: c.sess.Key.Name, Message: c.cmd.name + " refused"})
 		return a, failed("permission denied: %s belongs to %s", name, a.Owner)
 	}
 	return a, nil

@@ -157,18 +157,27 @@ func (c *call) configUnset() error {
 // releaseConfig makes a release with the config as stored now, unless
 // --no-restart asked to leave what runs alone.
 func (c *call) releaseConfig(a store.App, description string) error {
+	// A change that is not released makes no job, so the worker records
+	// nothing: the command does. Descriptions name keys, never values.
 	switch {
 	case c.flag("no-restart"):
 		// The worker's restart (ps:restart) replaces containers with the
 		// current release's config, so only a new release applies this.
+		c.configEvent(a, description+" (not released: --no-restart)")
 		c.out("%s on %s; not released (--no-restart): it applies at the next deploy (git push) or ps:restart", description, a.Name)
 		return nil
 	case a.Release == 0:
+		c.configEvent(a, description+" (not released: no deploy yet)")
 		c.out("%s on %s; it applies at the first deploy (git push)", description, a.Name)
 		return nil
 	}
 	c.out("%s on %s; releasing it", description, a.Name)
 	return c.queueOp(a, tasks.Op{Op: tasks.OpConfig, Description: description}, true)
+}
+
+// configEvent records a config change that made no release.
+func (c *call) configEvent(a store.App, message string) {
+	c.event(store.Event{App: a.Name, Type: store.EventConfig, Actor: c.sess.Key.Name, Message: message})
 }
 
 // open opens one sealed value; the error names the key, never the value.

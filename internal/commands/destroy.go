@@ -103,6 +103,15 @@ func (c *call) appsDestroy() error {
 		return err
 	}
 	log.Info("app destroyed", "containers", len(containers), "images", len(images), "purge", c.flag("purge"))
+	// The trail outlives the app: this is its last entry.
+	msg := "destroyed"
+	switch {
+	case c.flag("purge"):
+		msg += "; purged"
+	case len(volumes) > 0:
+		msg += "; volumes kept: " + strings.Join(volumes, ", ")
+	}
+	c.event(store.Event{App: a.Name, Type: store.EventApp, Actor: c.sess.Key.Name, Message: msg})
 	c.out("Destroyed %s", a.Name)
 	return nil
 }

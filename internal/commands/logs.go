@@ -33,7 +33,7 @@ func (c *call) logs() error {
 	n := defaultLogLines
 	if v, ok := c.flags["n"]; ok {
 		var err error
-		if n, err = parseCount(v, maxLogLines); err != nil {
+		if n, err = parseCount(v, maxLogLines, "lines"); err != nil {
 			return err
 		}
 	}

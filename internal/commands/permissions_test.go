@@ -32,6 +32,7 @@ var appCommands = [][]string{
 	{"logs", "--build", "shop"},
 	{"run", "shop", "web", "--", "true"},
 	{"services", "shop"},
+	{"events", "shop", "-n", "5"},
 	{"apps:destroy", "shop", "--force"}, // last: it deletes the app
 }
 
@@ -72,6 +73,27 @@ func TestPermissionDenied(t *testing.T) {
 	if _, err := e.st.App(e.ctx, "shop"); err != nil {
 		t.Errorf("a refused destroy removed the app: %v", err)
 	}
+	// Every refusal is in the app's audit trail, by command name only.
+	evs, err := e.st.EventsList(e.ctx, "shop", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var refused []string
+	for _, ev := range evs {
+		if ev.Type == store.EventPermission {
+			if ev.Actor != "bob" || ev.App != "shop" || ev.Time.IsZero() {
+				t.Errorf("permission event %+v", ev)
+			}
+			refused = append(refused, ev.Message)
+		}
+	}
+	var want []string
+	for _, line := range appCommands {
+		want = append(want, line[0]+" refused")
+	}
+	if !slices.Equal(refused, want) {
+		t.Errorf("permission events:\n%q\nwant:\n%q", refused, want)
+	}
 }
 
 func TestOwnerAndAdminAllowed(t *testing.T) {
@@ -111,7 +133,7 @@ func TestWiring(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{"apps", "apps:create", "apps:info", "apps:destroy", "releases", "rollback", "config", "config:get",
-		"config:set", "config:unset", "ps", "ps:scale", "ps:restart", "ps:stop", "ps:start", "logs", "run", "services"}
+		"config:set", "config:unset", "ps", "ps:scale", "ps:restart", "ps:stop", "ps:start", "logs", "run", "services", "events"}
 	if len(e.cmds) != len(want) {
 		t.Errorf("%d commands, want %d", len(e.cmds), len(want))
 	}

@@ -64,6 +64,14 @@ type Config struct {
 	ShutdownTimeout Duration `yaml:"shutdown_timeout"`
 	// KeepReleases is how many releases keep their images for rollback.
 	KeepReleases int `yaml:"keep_releases"`
+	// CheckInterval, CheckTimeout and CheckThreshold tune the continuous
+	// health checks of running replicas: one that fails CheckThreshold
+	// checks in a row is replaced.
+	CheckInterval  Duration `yaml:"check_interval"`
+	CheckTimeout   Duration `yaml:"check_timeout"`
+	CheckThreshold int      `yaml:"check_threshold"`
+	// EventsPerApp bounds each app's audit trail (oldest events go first).
+	EventsPerApp int `yaml:"events_per_app"`
 
 	// Images maps base-image keys to references for generated Dockerfiles
 	// (see plan.Images); an entry replaces the default of its key.
@@ -117,6 +125,10 @@ func Default() *Config {
 		WorkerSettle:    Duration(5 * time.Second),
 		ShutdownTimeout: Duration(60 * time.Second),
 		KeepReleases:    5,
+		CheckInterval:   Duration(10 * time.Second),
+		CheckTimeout:    Duration(2 * time.Second),
+		CheckThreshold:  3,
+		EventsPerApp:    1000,
 		Images:          map[string]string{},
 		BackingImages:   map[string]string{},
 		LogLevel:        "info",
@@ -182,6 +194,10 @@ var settings = []setting{
 	{"worker_settle", duration(func(c *Config) *Duration { return &c.WorkerSettle }), "time a worker must keep running to count as healthy"},
 	{"shutdown_timeout", duration(func(c *Config) *Duration { return &c.ShutdownTimeout }), "time a stopping daemon waits for running deploys"},
 	{"keep_releases", integer(func(c *Config) *int { return &c.KeepReleases }), "releases whose images are kept for rollback"},
+	{"check_interval", duration(func(c *Config) *Duration { return &c.CheckInterval }), "how often every running replica is health-checked"},
+	{"check_timeout", duration(func(c *Config) *Duration { return &c.CheckTimeout }), "time one health check may take"},
+	{"check_threshold", integer(func(c *Config) *int { return &c.CheckThreshold }), "failed checks in a row that get a replica replaced"},
+	{"events_per_app", integer(func(c *Config) *int { return &c.EventsPerApp }), "audit-trail events kept per app"},
 	{"log_level", str(func(c *Config) *string { return &c.LogLevel }), "debug, info, warn or error"},
 }
 
@@ -280,6 +296,12 @@ func (c *Config) Validate() error {
 	if c.Workers < 1 || c.Workers > 256 {
 		return bad("workers", "must be between 1 and 256, not %d", c.Workers)
 	}
+	if c.CheckThreshold < 1 || c.CheckThreshold > 100 {
+		return bad("check_threshold", "must be between 1 and 100, not %d", c.CheckThreshold)
+	}
+	if c.EventsPerApp < 10 || c.EventsPerApp > 1_000_000 {
+		return bad("events_per_app", "must be between 10 and 1000000, not %d", c.EventsPerApp)
+	}
 	if c.KeepReleases < 1 || c.KeepReleases > 1000 {
 		return bad("keep_releases", "must be between 1 and 1000, not %d", c.KeepReleases)
 	}
@@ -289,6 +311,7 @@ func (c *Config) Validate() error {
 	for key, d := range map[string]Duration{
 		"health_timeout": c.HealthTimeout, "build_timeout": c.BuildTimeout, "drain_timeout": c.DrainTimeout,
 		"worker_settle": c.WorkerSettle, "shutdown_timeout": c.ShutdownTimeout,
+		"check_interval": c.CheckInterval, "check_timeout": c.CheckTimeout,
 	} {
 		if d <= 0 {
 			return bad(key, "must be positive, not %s", d)

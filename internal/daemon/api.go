@@ -41,6 +41,9 @@ func apiHandler(st store.Store, rt runtime.Runtime) http.Handler {
 		}
 		writeJSON(w, http.StatusOK, apps)
 	})
+	// No authentication yet, like the rest of the API: it listens on
+	// 127.0.0.1 by default (see events_api.go).
+	mux.Handle("GET /api/v1/apps/{app}/events", newEventsAPI(st))
 	mux.HandleFunc("GET /api/v1/jobs/{id}", func(w http.ResponseWriter, r *http.Request) {
 		j, err := st.Job(r.Context(), r.PathValue("id"))
 		if err != nil {

@@ -34,6 +34,7 @@ import (
 	"github.com/kyozo/kyozo/internal/config"
 	"github.com/kyozo/kyozo/internal/gitserver"
 	"github.com/kyozo/kyozo/internal/intake"
+	"github.com/kyozo/kyozo/internal/monitor"
 	"github.com/kyozo/kyozo/internal/pipeline"
 	"github.com/kyozo/kyozo/internal/plan"
 	"github.com/kyozo/kyozo/internal/reconcile"
@@ -111,6 +112,7 @@ func openStore(cfg *config.Config, log *slog.Logger) (st *store.Redis, stop func
 		}
 		return nil, nil, err
 	}
+	st.EventsPerApp = cfg.EventsPerApp
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := st.Ping(ctx); err != nil {
@@ -197,7 +199,13 @@ func Serve(ctx context.Context, cfg *config.Config, exe string, log *slog.Logger
 	if err != nil {
 		return fmt.Errorf("metrics: %w", err)
 	}
-	sampler, err := newSampler(m, st, rt, log.With("component", "sampler"))
+	// The health monitor checks every replica; the sampler counts a
+	// replica whose checks fail as not healthy.
+	mon := &monitor.Monitor{
+		Store: st, Runtime: rt, Metrics: m, Logger: log.With("component", "monitor"),
+		Interval: time.Duration(cfg.CheckInterval), Timeout: time.Duration(cfg.CheckTimeout), Threshold: cfg.CheckThreshold,
+	}
+	sampler, err := newSampler(m, st, rt, mon.Failing, log.With("component", "sampler"))
 	if err != nil {
 		return fmt.Errorf("metrics: %w", err)
 	}
@@ -232,6 +240,8 @@ func Serve(ctx context.Context, cfg *config.Config, exe string, log *slog.Logger
 	rctx, stopReconcile := context.WithCancel(context.Background())
 	defer stopReconcile()
 	go rec.Run(rctx, time.Minute)
+	mon.Routes, mon.Queue = ctrl, client
+	go mon.Run(rctx)
 
 	repos := &repo.Repos{Root: paths.Repos}
 	if err := ensureRepos(ctx, st, repos, log); err != nil {
@@ -256,6 +266,7 @@ func Serve(ctx context.Context, cfg *config.Config, exe string, log *slog.Logger
 		HookEnv:  []string{"KYOZO_BIN=" + exe, "KYOZO_SOCKET=" + paths.Socket},
 		Logger:   log.With("component", "ssh"),
 		Observer: gitObserver{m},
+		Events:   st,
 		Commands: commands.New(commands.Deps{
 			Store: st, Runtime: rt, Repos: repos, Box: box,
 			Queue: client, Canceller: inspector,

@@ -34,7 +34,7 @@ func newMetrics(inspector *asynq.Inspector, log *slog.Logger) (*metrics.Metrics,
 }
 
 // newSampler samples every service's containers in the background.
-func newSampler(m *metrics.Metrics, st store.Apps, rt runtime.Runtime, log *slog.Logger) (*metrics.Sampler, error) {
+func newSampler(m *metrics.Metrics, st store.Apps, rt runtime.Runtime, failing func(id string) bool, log *slog.Logger) (*metrics.Sampler, error) {
 	stats, _ := rt.(runtime.StatsReader)
 	return m.NewSampler(metrics.SamplerConfig{
 		Containers: rt,
@@ -59,7 +59,8 @@ func newSampler(m *metrics.Metrics, st store.Apps, rt runtime.Runtime, log *slog
 			}
 			return out, nil
 		},
-		Logger: log,
+		Failing: failing,
+		Logger:  log,
 	})
 }
 

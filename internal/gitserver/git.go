@@ -58,6 +58,7 @@ func (s *Server) git(ctx context.Context, sess *Session, svc service, args []str
 		return exitFailure
 	}
 	if a.Owner != sess.Key.Name && !sess.Key.Admin {
+		s.event(ctx, store.Event{App: app, Type: store.EventPermission, Actor: sess.Key.Name, Message: refusedMessage[svc]})
 		fmt.Fprintf(sess.Stderr, "kyozo: permission denied: %s belongs to %s\n", app, a.Owner)
 		return exitFailure
 	}
@@ -108,8 +109,29 @@ func (s *Server) createApp(ctx context.Context, sess *Session, app string) (stor
 	}
 	if err == nil {
 		s.log.Info("app created", "app", app, "owner", a.Owner)
+		s.event(ctx, store.Event{App: app, Type: store.EventApp, Actor: a.Owner, Message: "created by a push"})
 	}
 	return a, err
+}
+
+// refusedMessage is the audit trail's word for a refused git command.
+var refusedMessage = map[service]string{receivePack: "push refused", uploadPack: "clone refused"}
+
+// eventTimeout bounds recording one event.
+const eventTimeout = 5 * time.Second
+
+// event records an entry of an app's audit trail, when the server has
+// one. A store that fails loses the entry, never the session, and a
+// client that went away does not cancel it.
+func (s *Server) event(ctx context.Context, e store.Event) {
+	if s.cfg.Events == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), eventTimeout)
+	defer cancel()
+	if _, err := s.cfg.Events.AddEvent(ctx, e); err != nil {
+		s.log.Warn("audit trail", "app", e.App, "type", e.Type, "err", err)
+	}
 }
 
 // baseEnv is all of the server's own environment a git process gets: a

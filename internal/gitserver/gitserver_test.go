@@ -140,6 +140,49 @@ func TestOwnershipAndClone(t *testing.T) {
 	}
 }
 
+func TestRefusalsAreEvents(t *testing.T) {
+	h := start(t, func(c *Config) { c.Events = c.Store.(store.Events) })
+	h.newKey("alice", false, true)
+	h.newKey("bob", false, true)
+	h.newKey("root", true, true)
+	w := h.workTree()
+	h.mustGit("alice", w, "push", "-q", h.url("web"), "main")
+	h.commit(w, "x.txt", "x\n")
+	if r := h.git("bob", w, "push", h.url("web"), "main"); r.code == 0 {
+		t.Fatal("bob's push was accepted")
+	}
+	if r := h.git("bob", "", "clone", h.url("web"), filepath.Join(t.TempDir(), "c")); r.code == 0 {
+		t.Fatal("bob's clone was accepted")
+	}
+	// What is allowed, or refused before the app is known, is not a refusal.
+	h.mustGit("root", w, "push", "-q", h.url("web"), "main")
+	h.mustGit("alice", "", "clone", "-q", h.url("web"), filepath.Join(t.TempDir(), "c"))
+	h.git("bob", "", "clone", h.url("nope"), filepath.Join(t.TempDir(), "c"))
+	h.git("bob", w, "push", h.url("Bad_Name"), "main")
+
+	ctx := context.Background()
+	evs, err := h.st.EventsList(ctx, "web", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range evs {
+		if e.App != "web" || e.Time.IsZero() {
+			t.Errorf("event %+v", e)
+		}
+		got = append(got, fmt.Sprintf("%s %s %s", e.Type, e.Actor, e.Message))
+	}
+	want := []string{"app alice created by a push", "permission bob push refused", "permission bob clone refused"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("trail of web:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for _, app := range []string{"nope", "Bad_Name"} {
+		if evs, _ := h.st.EventsList(ctx, app, 0); len(evs) != 0 {
+			t.Errorf("events of %s: %+v", app, evs)
+		}
+	}
+}
+
 func TestBadAppName(t *testing.T) {
 	h := start(t, nil)
 	h.newKey("alice", false, true)

@@ -50,6 +50,9 @@ type Config struct {
 	KeyRemoved func(store.Key)
 	// Observer is told of every session and push (metrics); nil is fine.
 	Observer Observer
+	// Events receives the apps' audit-trail entries the server makes: an
+	// app created by a first push, a push or clone refused. nil: none.
+	Events store.Events
 }
 
 // Observer is told what the server does.
