@@ -81,8 +81,9 @@ func sshKey(t *testing.T, dir, name string) string {
 	return path
 }
 
-// start runs kyozo serve and waits until its listeners answer.
-func startKyozo(t *testing.T) *kyozo {
+// startKyozo runs kyozo serve, with env (KYOZO_…=…) added to the test's
+// settings, and waits until its listeners answer.
+func startKyozo(t *testing.T, env ...string) *kyozo {
 	t.Helper()
 	needTools(t)
 	base := dockertest.Busybox(t)
@@ -104,6 +105,7 @@ func startKyozo(t *testing.T) *kyozo {
 		"KYOZO_WORKER_SETTLE=2s",
 		"KYOZO_SHUTDOWN_TIMEOUT=20s",
 	)
+	k.env = append(k.env, env...)
 	k.key = sshKey(t, t.TempDir(), "alice")
 	pub, _ := os.ReadFile(k.key + ".pub")
 	k.run(bytes.NewReader(pub), "keys", "add", "--admin", "alice")
@@ -247,12 +249,19 @@ func writeApp(t *testing.T, dir, webText, apiText, apiStart string) {
 		"api/public/health":       "ok\n",
 		"api/nohealth/index.html": "no health here\n",
 	}
+	writeFiles(t, dir, files)
+}
+
+// writeFiles writes files (slash paths → contents) under dir, executable,
+// so a script needs no chmod.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
 	for p, c := range files {
 		full := filepath.Join(dir, filepath.FromSlash(p))
 		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
+		if err := os.WriteFile(full, []byte(c), 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}

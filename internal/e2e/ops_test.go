@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -53,13 +52,7 @@ func writeCGIApp(t *testing.T, dir, version string) {
 		// The topology reads that the app uses Redis from its example env.
 		".env.example": "REDIS_URL=redis://redis:6379\n",
 	}
-	for p, c := range files {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		os.MkdirAll(filepath.Dir(full), 0o755)
-		if err := os.WriteFile(full, []byte(c), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, dir, files)
 }
 
 // load runs requests until stop is closed and counts failures.
