@@ -93,6 +93,11 @@ type Runtime interface {
 	// Run creates and starts a container; a container with the same name
 	// is an error. A missing image is ErrImageNotFound (never pulled).
 	Run(ctx context.Context, spec ContainerSpec) (Container, error)
+	// RunAttached runs a container with its standard streams connected to
+	// a client's (stdio), until it exits; see Stdio. It returns the
+	// container's id as soon as it exists, even with an error, so the
+	// caller can remove it, and the container's exit code.
+	RunAttached(ctx context.Context, spec ContainerSpec, stdio Stdio) (id string, exit int, err error)
 	// Stop stops a container, waiting up to timeout before killing it.
 	// Stopping a container that is gone or stopped is success.
 	Stop(ctx context.Context, id string, timeout time.Duration) error

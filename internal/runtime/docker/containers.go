@@ -157,16 +157,33 @@ func createConfig(spec runtime.ContainerSpec) (*container.Config, *container.Hos
 // local is runtime.ErrImageNotFound, because the host may have no registry
 // and a build that did not happen must not be papered over by a pull.
 func (d *Driver) Run(ctx context.Context, spec runtime.ContainerSpec) (runtime.Container, error) {
-	cfg, host, nets, err := createConfig(spec)
+	id, err := d.create(ctx, spec, nil)
 	if err != nil {
 		return runtime.Container{}, err
+	}
+	if err := d.api.ContainerStart(ctx, id, container.StartOptions{}); err != nil {
+		d.discard(ctx, id)
+		return runtime.Container{}, fmt.Errorf("start container %s: %w", spec.Name, err)
+	}
+	return d.Inspect(ctx, id)
+}
+
+// create checks the spec, its image and volumes, and creates the container
+// (adjust, when set, changes the engine's settings first); it returns the id.
+func (d *Driver) create(ctx context.Context, spec runtime.ContainerSpec, adjust func(*container.Config, *container.HostConfig)) (string, error) {
+	cfg, host, nets, err := createConfig(spec)
+	if err != nil {
+		return "", err
+	}
+	if adjust != nil {
+		adjust(cfg, host)
 	}
 	ok, err := d.ImageExists(ctx, spec.Image)
 	if err != nil {
-		return runtime.Container{}, err
+		return "", err
 	}
 	if !ok {
-		return runtime.Container{}, fmt.Errorf("%w: %s", runtime.ErrImageNotFound, spec.Image)
+		return "", fmt.Errorf("%w: %s", runtime.ErrImageNotFound, spec.Image)
 	}
 	for _, m := range spec.Mounts {
 		labels := map[string]string{}
@@ -174,33 +191,32 @@ func (d *Driver) Run(ctx context.Context, spec runtime.ContainerSpec) (runtime.C
 			labels[runtime.LabelApp] = app
 		}
 		if err := d.EnsureVolume(ctx, m.Volume, labels); err != nil {
-			return runtime.Container{}, fmt.Errorf("container %s: %w", spec.Name, err)
+			return "", fmt.Errorf("container %s: %w", spec.Name, err)
 		}
 	}
 
 	created, err := d.api.ContainerCreate(ctx, cfg, host, nets, nil, spec.Name)
 	switch {
 	case cerrdefs.IsConflict(err):
-		return runtime.Container{}, fmt.Errorf("%w: %s: %v", runtime.ErrExists, spec.Name, err)
+		return "", fmt.Errorf("%w: %s: %v", runtime.ErrExists, spec.Name, err)
 	case cerrdefs.IsNotFound(err):
 		// Not found at create is the image (removed since the check) or
 		// the network; say which.
 		if ok, _ := d.ImageExists(ctx, spec.Image); !ok {
-			return runtime.Container{}, fmt.Errorf("%w: %s", runtime.ErrImageNotFound, spec.Image)
+			return "", fmt.Errorf("%w: %s", runtime.ErrImageNotFound, spec.Image)
 		}
-		return runtime.Container{}, fmt.Errorf("create container %s (network %q): %w", spec.Name, spec.Network, err)
+		return "", fmt.Errorf("create container %s (network %q): %w", spec.Name, spec.Network, err)
 	case err != nil:
-		return runtime.Container{}, fmt.Errorf("create container %s: %w", spec.Name, err)
+		return "", fmt.Errorf("create container %s: %w", spec.Name, err)
 	}
+	return created.ID, nil
+}
 
-	if err := d.api.ContainerStart(ctx, created.ID, container.StartOptions{}); err != nil {
-		// A created-but-never-started container would hold the name and
-		// make the retry fail with ErrExists; remove it even if ctx is done.
-		cleanup := context.WithoutCancel(ctx)
-		_ = d.api.ContainerRemove(cleanup, created.ID, container.RemoveOptions{Force: true, RemoveVolumes: true})
-		return runtime.Container{}, fmt.Errorf("start container %s: %w", spec.Name, err)
-	}
-	return d.Inspect(ctx, created.ID)
+// discard removes a container that failed to start: a created-but-never-
+// started container would hold the name and make the retry fail with
+// ErrExists. It runs even when ctx is done.
+func (d *Driver) discard(ctx context.Context, id string) {
+	_ = d.api.ContainerRemove(context.WithoutCancel(ctx), id, container.RemoveOptions{Force: true, RemoveVolumes: true})
 }
 
 // owned inspects a container before Stop or Remove changes it: gone is

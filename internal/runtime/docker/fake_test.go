@@ -30,6 +30,7 @@ type fakeAPI struct {
 	logs       []byte // framed as the engine frames them
 
 	createErr, startErr, networkCreateErr error
+	attachErr                             error
 	// beforeNetworkCreate runs inside NetworkCreate, lock held: another
 	// deploy creating the network first.
 	beforeNetworkCreate func(*fakeAPI)
@@ -212,6 +213,32 @@ func (f *fakeAPI) ContainerLogs(_ context.Context, id string, _ container.LogsOp
 		return nil, notFound("container")
 	}
 	return io.NopCloser(bytes.NewReader(f.logs)), nil
+}
+
+// ContainerAttach fails: the streams of a container are tested against the
+// real engine (TestIntegrationRunAttached…); the fake sees what comes before.
+func (f *fakeAPI) ContainerAttach(_ context.Context, id string, _ container.AttachOptions) (types.HijackedResponse, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("ContainerAttach " + id)
+	if f.lookup(id) == nil {
+		return types.HijackedResponse{}, notFound("container")
+	}
+	return types.HijackedResponse{}, f.attachErr
+}
+
+func (f *fakeAPI) ContainerWait(_ context.Context, id string, _ container.WaitCondition) (<-chan container.WaitResponse, <-chan error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("ContainerWait " + id)
+	return make(chan container.WaitResponse), make(chan error)
+}
+
+func (f *fakeAPI) ContainerResize(_ context.Context, id string, _ container.ResizeOptions) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("ContainerResize " + id)
+	return nil
 }
 
 func (f *fakeAPI) NetworkCreate(_ context.Context, name string, opts network.CreateOptions) (network.CreateResponse, error) {

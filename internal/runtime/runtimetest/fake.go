@@ -82,6 +82,17 @@ func (f *Fake) Run(ctx context.Context, spec runtime.ContainerSpec) (runtime.Con
 	return *c, nil
 }
 
+// RunAttached runs a container as Run does; it prints nothing and exits 0
+// at once (Scripted plays one that does more).
+func (f *Fake) RunAttached(ctx context.Context, spec runtime.ContainerSpec, stdio runtime.Stdio) (string, int, error) {
+	c, err := f.Run(ctx, spec)
+	if err != nil {
+		return "", 0, err
+	}
+	f.Set(c.ID, func(c *runtime.Container) { c.Running, c.State = false, "exited" })
+	return c.ID, 0, nil
+}
+
 func (f *Fake) Stop(ctx context.Context, id string, timeout time.Duration) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -20,6 +20,10 @@ type Scripted struct {
 	// OnRun, when set, is called after every container Run starts, before
 	// Run returns: a test prints a one-off container's output and exits it.
 	OnRun func(s *Scripted, spec runtime.ContainerSpec, c runtime.Container)
+	// OnAttach, when set, plays the container RunAttached starts, after
+	// OnRun: it reads stdio.Stdin and writes stdio.Stdout as the
+	// container's command would, and returns its exit code.
+	OnAttach func(spec runtime.ContainerSpec, stdio runtime.Stdio) int
 	// RunErr, when set, is returned by Run instead of starting anything.
 	RunErr error
 
@@ -66,6 +70,37 @@ func (s *Scripted) Run(ctx context.Context, spec runtime.ContainerSpec) (runtime
 		s.OnRun(s, spec, c)
 	}
 	return c, err
+}
+
+// RunAttached starts a container as Run does, lets OnAttach play it, then
+// copies what it printed (Print) to stdio.Stdout until it exits (Exit) or
+// ctx ends, and returns its exit code.
+func (s *Scripted) RunAttached(ctx context.Context, spec runtime.ContainerSpec, stdio runtime.Stdio) (string, int, error) {
+	c, err := s.Run(ctx, spec)
+	if err != nil {
+		return "", 0, err
+	}
+	if s.OnAttach != nil {
+		s.Exit(c.ID, s.OnAttach(spec, stdio))
+	}
+	rc, err := s.Logs(ctx, c.ID, true, 0)
+	if err != nil {
+		return c.ID, 0, err
+	}
+	out := stdio.Stdout
+	if out == nil {
+		out = io.Discard
+	}
+	io.Copy(out, rc)
+	rc.Close()
+	if err := ctx.Err(); err != nil {
+		return c.ID, 0, err
+	}
+	ct, err := s.Inspect(ctx, c.ID)
+	if err != nil {
+		return c.ID, 0, err
+	}
+	return c.ID, ct.ExitCode, nil
 }
 
 // Print adds lines to a container's output; followers see them at once.
