@@ -14,7 +14,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,25 +22,8 @@ import (
 	"github.com/kyozo/kyozo/internal/repo"
 	"github.com/kyozo/kyozo/internal/store"
 	"github.com/kyozo/kyozo/internal/testutil/redistest"
+	"github.com/kyozo/kyozo/internal/testutil/syncbuf"
 )
-
-// syncBuffer collects the server's log for assertions.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // harness is a running server on loopback with a real Redis.
 type harness struct {
@@ -51,7 +33,7 @@ type harness struct {
 	st    *store.Redis
 	repos *repo.Repos
 	home  string // HOME of the clients: no user ssh or git config
-	log   *syncBuffer
+	log   *syncbuf.Buffer
 	keys  map[string]string // key name → private key file
 }
 
@@ -67,7 +49,7 @@ func start(t *testing.T, mod func(*Config)) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	h := &harness{t: t, st: st, repos: &repo.Repos{Root: t.TempDir()}, home: t.TempDir(), log: &syncBuffer{}, keys: map[string]string{}}
+	h := &harness{t: t, st: st, repos: &repo.Repos{Root: t.TempDir()}, home: t.TempDir(), log: &syncbuf.Buffer{}, keys: map[string]string{}}
 	cfg := Config{
 		HostKeyPath: filepath.Join(t.TempDir(), "ssh", "host_ed25519"),
 		Store:       st,

@@ -68,6 +68,12 @@ type Observer interface {
 type Command struct {
 	Usage, Summary string // "apps:info APP", "show an app"
 	AdminOnly      bool
+	// Terminal marks a command that drives the client's terminal itself
+	// (run hands it to a container): it gets the session's raw streams
+	// and Session.Term. Any other command run with a terminal (ssh -t)
+	// has its newlines written as CRLF, sees an empty input, and ends
+	// when the user types Ctrl-C, as if the terminal were cooked.
+	Terminal bool
 	// Run does the work and returns the exit code (0 ok, 1 failed, 2
 	// usage). ctx is done when the client goes away.
 	Run func(ctx context.Context, s *Session, args []string) int
@@ -79,6 +85,9 @@ type Session struct {
 	Stdin  io.Reader
 	Stdout io.Writer
 	Stderr io.Writer
+	// Term is the client's terminal (ssh -t) for a Terminal command; nil
+	// when it asked for none.
+	Term *Terminal
 
 	env []string // the client's environment requests (GIT_PROTOCOL)
 	app string   // the app a git command works on, for the session's log line
@@ -161,10 +170,11 @@ func New(cfg Config) (*Server, error) {
 		HostSigners:      []ssh.Signer{signer},
 		Handler:          s.handle,
 		PublicKeyHandler: s.authorize,
-		// No password or keyboard-interactive handler: keys only. No
-		// PTY, no port forwarding (nil callbacks deny it), no
-		// subsystems, no global requests; the only channel is a session.
-		PtyCallback:       func(ssh.Context, ssh.Pty) bool { return false },
+		// No password or keyboard-interactive handler: keys only. A
+		// terminal is granted (`ssh -t kyozo run APP web -- sh`); no port
+		// forwarding (nil callbacks deny it), no subsystems, no global
+		// requests; the only channel is a session.
+		PtyCallback:       func(ssh.Context, ssh.Pty) bool { return true },
 		ChannelHandlers:   map[string]ssh.ChannelHandler{"session": ssh.DefaultSessionHandler},
 		RequestHandlers:   map[string]ssh.RequestHandler{},
 		SubsystemHandlers: map[string]ssh.SubsystemHandler{},

@@ -26,6 +26,11 @@ func (s *Server) handle(ss ssh.Session) {
 	}
 	name, code := "", exitFailure
 	keyName := ""
+	pty, winch, hasPty := ss.Pty()
+	var resize <-chan Window
+	if hasPty {
+		resize = windows(winch)
+	}
 	var sess *Session
 	defer func() {
 		attrs := []any{"key", keyName, "command", name}
@@ -71,12 +76,22 @@ func (s *Server) handle(ss ssh.Session) {
 	sess = &Session{Key: key, Stdin: ss, Stdout: ss, Stderr: ss.Stderr(), env: ss.Environ()}
 	var args []string
 	name, args, err = parseCommand(ss.RawCommand())
+	var cmdCtx context.Context = ctx
+	if hasPty {
+		var interrupted func() bool
+		cmdCtx, interrupted = withTerminal(ctx, ss, sess, pty, resize, err == nil && s.cmds[name].Terminal)
+		defer func() {
+			if interrupted() {
+				code = exitInterrupted
+			}
+		}()
+	}
 	if err != nil {
 		fmt.Fprintf(sess.Stderr, "kyozo: %v\n", err)
 		code = exitUsage
 		return
 	}
-	code = s.dispatch(ctx, sess, name, args)
+	code = s.dispatch(cmdCtx, sess, name, args)
 }
 
 func (s *Server) dispatch(ctx context.Context, sess *Session, name string, args []string) (code int) {
