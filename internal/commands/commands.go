@@ -57,6 +57,7 @@ const (
 type command struct {
 	name, usage, summary string
 	flags                flagSpec
+	terminal             bool // drives the client's terminal (gitserver.Command.Terminal)
 	run                  func(c *call) error
 }
 
@@ -81,7 +82,7 @@ func New(deps Deps) map[string]gitserver.Command {
 	out := map[string]gitserver.Command{}
 	for _, cmd := range cs.table() {
 		out[cmd.name] = gitserver.Command{
-			Usage: cmd.usage, Summary: cmd.summary,
+			Usage: cmd.usage, Summary: cmd.summary, Terminal: cmd.terminal,
 			Run: func(ctx context.Context, s *gitserver.Session, args []string) int {
 				return cs.exec(ctx, s, cmd, args)
 			},
@@ -113,8 +114,8 @@ func (cs *commands) table() []*command {
 		{name: "ps:start", usage: "ps:start APP [SERVICE]", summary: "start what ps:stop stopped", run: (*call).psStart},
 		{name: "logs", usage: "logs APP [SERVICE|-p SERVICE] [-n N] [-t] | logs --build APP [JOB]", summary: "show an app's output (-t: follow it), or a deploy's log",
 			flags: flagSpec{bools: []string{"t|tail|follow", "build"}, values: []string{"n|num", "p|ps"}}, run: (*call).logs},
-		{name: "run", usage: "run APP SERVICE [--] CMD [ARG …]", summary: "run a command in a one-off container of a service",
-			flags: flagSpec{stopAfter: 2}, run: (*call).run},
+		{name: "run", usage: "run APP SERVICE [--] CMD [ARG …]", summary: "run a command in a one-off container of a service (ssh -t: in a terminal)",
+			flags: flagSpec{stopAfter: 2}, terminal: true, run: (*call).run},
 		{name: "services", usage: "services APP", summary: "list an app's backing services", run: (*call).services},
 		{name: "events", usage: "events APP [-n N] [-t]", summary: "show an app's audit trail: deploys, releases, config changes, refusals (-t: follow it)",
 			flags: flagSpec{bools: []string{"t|tail|follow"}, values: []string{"n|num"}}, run: (*call).events},

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kyozo/kyozo/internal/store"
+	"github.com/kyozo/kyozo/internal/testutil/syncbuf"
 )
 
 // addEvent records an event as the pipeline would.
@@ -82,19 +83,19 @@ func TestEventsFollow(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(e.ctx)
 	defer cancel()
-	out := &buffer{}
+	out := &syncbuf.Buffer{}
 	done := make(chan result, 1)
 	go func() { done <- e.runCtx(ctx, alice, out, "events", "shop", "-t", "-n", "2") }()
-	out.waitFor(t, "deploy  alice  deploy 3\n")
+	out.WaitFor(t, "deploy  alice  deploy 3\n", 10*time.Second)
 	if strings.Contains(out.String(), "deploy 1") {
 		t.Errorf("-n 2 showed the first event:\n%s", out)
 	}
 	e.addEvent(store.Event{App: "shop", Type: store.EventStop, Actor: "bob", Message: "web: succeeded"})
 	e.addEvent(store.Event{App: "other", Type: store.EventStop, Actor: "bob", Message: "not shop's"})
-	out.waitFor(t, "#4  ")
-	out.waitFor(t, "  stop  bob  web: succeeded\n")
+	out.WaitFor(t, "#4  ", 10*time.Second)
+	out.WaitFor(t, "  stop  bob  web: succeeded\n", 10*time.Second)
 	e.addEvent(store.Event{App: "shop", Type: store.EventStart, Actor: "bob", Message: "web: succeeded"})
-	out.waitFor(t, "#5  ")
+	out.WaitFor(t, "#5  ", 10*time.Second)
 
 	// The client goes away: the command ends within a read's block.
 	cancel()

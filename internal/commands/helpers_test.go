@@ -20,6 +20,7 @@ import (
 	"github.com/kyozo/kyozo/internal/store"
 	"github.com/kyozo/kyozo/internal/tasks"
 	"github.com/kyozo/kyozo/internal/testutil/redistest"
+	"github.com/kyozo/kyozo/internal/testutil/syncbuf"
 )
 
 var (
@@ -27,36 +28,6 @@ var (
 	bob   = store.Key{Name: "bob", Fingerprint: "SHA256:bob"}
 	root  = store.Key{Name: "root", Fingerprint: "SHA256:root", Admin: true}
 )
-
-// buffer is a bytes.Buffer safe to read while a command writes to it.
-type buffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *buffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *buffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
-// waitFor waits until the buffer holds s.
-func (b *buffer) waitFor(t *testing.T, s string) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(b.String(), s) {
-		if time.Now().After(deadline) {
-			t.Fatalf("output never had %q; it is:\n%s", s, b.String())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
 
 // fakeQueue takes operations and plays the worker: it appends lines and a
 // final state to the job's log.
@@ -134,7 +105,7 @@ type env struct {
 	q     *fakeQueue
 	box   *secrets.Box
 	repos *repo.Repos
-	logs  *buffer // what the commands logged
+	logs  *syncbuf.Buffer // what the commands logged
 	cmds  map[string]gitserver.Command
 }
 
@@ -151,7 +122,7 @@ func setup(t *testing.T) *env {
 	}
 	e := &env{
 		t: t, ctx: context.Background(), st: st, rt: runtimetest.NewScripted(), q: &fakeQueue{st: st, final: store.JobSucceeded},
-		box: box, repos: &repo.Repos{Root: t.TempDir()}, logs: &buffer{},
+		box: box, repos: &repo.Repos{Root: t.TempDir()}, logs: &syncbuf.Buffer{},
 	}
 	e.cmds = New(Deps{
 		Store: st, Runtime: e.rt, Repos: e.repos, Box: box, Queue: e.q, Canceller: e.q,
@@ -175,16 +146,16 @@ func (r result) String() string {
 // run runs "NAME ARGS…" as key.
 func (e *env) run(key store.Key, line ...string) result {
 	e.t.Helper()
-	return e.runCtx(e.ctx, key, &buffer{}, line...)
+	return e.runCtx(e.ctx, key, &syncbuf.Buffer{}, line...)
 }
 
-func (e *env) runCtx(ctx context.Context, key store.Key, stdout *buffer, line ...string) result {
+func (e *env) runCtx(ctx context.Context, key store.Key, stdout *syncbuf.Buffer, line ...string) result {
 	e.t.Helper()
 	cmd, ok := e.cmds[line[0]]
 	if !ok {
 		e.t.Fatalf("no command %q", line[0])
 	}
-	stderr := &buffer{}
+	stderr := &syncbuf.Buffer{}
 	sess := &gitserver.Session{Key: key, Stdin: strings.NewReader(""), Stdout: stdout, Stderr: stderr}
 	code := cmd.Run(ctx, sess, line[1:])
 	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}

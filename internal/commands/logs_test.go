@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kyozo/kyozo/internal/store"
+	"github.com/kyozo/kyozo/internal/testutil/syncbuf"
 )
 
 // logsSetup deploys shop and gives each container some output.
@@ -76,17 +77,17 @@ func TestLogs(t *testing.T) {
 func TestLogsFollow(t *testing.T) {
 	e, a := logsSetup(t)
 	ctx, cancel := context.WithCancel(e.ctx)
-	out := &buffer{}
+	out := &syncbuf.Buffer{}
 	done := make(chan result)
 	go func() { done <- e.runCtx(ctx, alice, out, "logs", "shop", "-t", "-n", "2") }()
 
-	out.waitFor(t, "web.2 | web container 2 line 150")
-	out.waitFor(t, "worker.1 | worker container 1 line 150")
+	out.WaitFor(t, "web.2 | web container 2 line 150", 10*time.Second)
+	out.WaitFor(t, "worker.1 | worker container 1 line 150", 10*time.Second)
 	web1, worker := a.Running["web"].Containers[0], a.Running["worker"].Containers[0]
 	e.rt.Print(web1, "a request arrived after logs -t started")
-	out.waitFor(t, "web.1 | a request arrived after logs -t started")
+	out.WaitFor(t, "web.1 | a request arrived after logs -t started", 10*time.Second)
 	e.rt.Print(worker, "and a job was done")
-	out.waitFor(t, "worker.1 | and a job was done")
+	out.WaitFor(t, "worker.1 | and a job was done", 10*time.Second)
 	if strings.Contains(out.String(), "line 148") {
 		t.Errorf("-n 2 sent more than 2 lines of history:\n%s", out)
 	}
@@ -107,7 +108,7 @@ func TestLogsFollow(t *testing.T) {
 	}
 
 	// Every stream ending (the containers exited) ends the command too.
-	go func() { done <- e.runCtx(e.ctx, alice, &buffer{}, "logs", "shop", "worker", "-t") }()
+	go func() { done <- e.runCtx(e.ctx, alice, &syncbuf.Buffer{}, "logs", "shop", "worker", "-t") }()
 	time.Sleep(100 * time.Millisecond)
 	e.rt.Exit(worker, 0)
 	select {
@@ -145,10 +146,10 @@ func TestLogsBuild(t *testing.T) {
 	e.run(alice, "logs", "--build", "shop", "../x").want(t, 2, `invalid job id "../x"`)
 
 	// A job still running is followed to its end.
-	out := &buffer{}
+	out := &syncbuf.Buffer{}
 	done := make(chan result)
 	go func() { done <- e.runCtx(e.ctx, alice, out, "logs", "--build", "shop", "0003") }()
-	out.waitFor(t, "Deploying shop again")
+	out.WaitFor(t, "Deploying shop again", 10*time.Second)
 	e.st.AppendLine(e.ctx, "0003", "       building web", "")
 	e.st.AppendLine(e.ctx, "0003", "Deploy failed: web did not start", store.JobFailed)
 	select {

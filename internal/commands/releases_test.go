@@ -10,6 +10,7 @@ import (
 
 	"github.com/kyozo/kyozo/internal/store"
 	"github.com/kyozo/kyozo/internal/tasks"
+	"github.com/kyozo/kyozo/internal/testutil/syncbuf"
 )
 
 func TestReleases(t *testing.T) {
@@ -94,10 +95,10 @@ func TestDisconnectCancelsTheJob(t *testing.T) {
 				e.q.deleteErr = errors.New("task is active")
 			}
 			ctx, cancel := context.WithCancel(e.ctx)
-			out := &buffer{}
+			out := &syncbuf.Buffer{}
 			done := make(chan result)
 			go func() { done <- e.runCtx(ctx, alice, out, "ps:scale", "shop", "web=3") }()
-			out.waitFor(t, "-----> worker: scale shop")
+			out.WaitFor(t, "-----> worker: scale shop", 10*time.Second)
 			cancel()
 			r := <-done
 			if r.code != 1 {

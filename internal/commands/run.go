@@ -5,9 +5,9 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"time"
 
+	"github.com/kyozo/kyozo/internal/gitserver"
 	"github.com/kyozo/kyozo/internal/pipeline"
 	"github.com/kyozo/kyozo/internal/runtime"
 )
@@ -15,11 +15,12 @@ import (
 // runPidsLimit is a one-off container's pids limit, as a service's.
 const runPidsLimit = 512
 
-// run starts a one-off container of a service: its image from the current
+// run runs a one-off container of a service: its image from the current
 // release, the environment its containers get, on the app's network. The
-// command line is passed as an argv, never through a shell. The output is
-// streamed to the client, the container removed once it exits, and its
-// exit code is the command's.
+// command line is passed as an argv, never through a shell. The client's
+// input is the container's and its output the client's, as `docker run -i`
+// (and -t when the client asked for a terminal: ssh -t); the container is
+// removed once it exits, and its exit code is the command's.
 func (c *call) run() error {
 	if len(c.args) < 3 {
 		return usageError("")
@@ -48,9 +49,20 @@ func (c *call) run() error {
 	if err != nil {
 		return failed("cannot reach the network of %s: %v", a.Name, err)
 	}
-	ct, err := c.Runtime.Run(c.ctx, runtime.ContainerSpec{
-		Name:  fmt.Sprintf("kyozo-%s-%s-run-%s", a.Name, service, randomHex(4)),
-		Image: spec.Image, Cmd: argv, Env: env, Network: network,
+	stdio := runtime.Stdio{Stdin: c.sess.Stdin, Stdout: c.sess.Stdout, Stderr: c.sess.Stderr}
+	if t := c.sess.Term; t != nil {
+		stdio.TTY = &runtime.WindowSize{Width: t.Width, Height: t.Height}
+		stdio.Resize = windowSizes(c.ctx, t.Resize)
+		if _, ok := env["TERM"]; !ok && t.Name != "" {
+			env["TERM"] = t.Name
+		}
+	}
+	name := fmt.Sprintf("kyozo-%s-%s-run-%s", a.Name, service, randomHex(4))
+	// The command line is the user's and may hold a secret: it is not logged.
+	log := c.log.With("app", a.Name, "service", service, "container", name, "key", c.sess.Key.Name, "release", rel.Version, "terminal", stdio.TTY != nil)
+	log.Info("one-off container starting")
+	id, code, err := c.Runtime.RunAttached(c.ctx, runtime.ContainerSpec{
+		Name: name, Image: spec.Image, Cmd: argv, Env: env, Network: network,
 		// No alias: the service's name on the network stays its own
 		// containers', so nothing sends traffic to a one-off.
 		Labels: map[string]string{
@@ -58,64 +70,58 @@ func (c *call) run() error {
 		},
 		MemoryMB: max(spec.MemoryMB, 64), CPUs: spec.CPUs, PidsLimit: runPidsLimit,
 		Restart: "no",
-	})
-	if err != nil {
-		return failed("cannot start a container of %s: %v", service, err)
+	}, stdio)
+	if id != "" {
+		defer func() {
+			// Removed even when the client left: ctx is done by then.
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(c.ctx), time.Minute)
+			defer cancel()
+			if err := c.Runtime.Remove(rctx, id); err != nil {
+				log.Warn("removing the one-off container", "err", err)
+			}
+		}()
 	}
-	// The command line is the user's and may hold a secret: it is not logged.
-	log := c.log.With("app", a.Name, "service", service, "container", ct.Name, "key", c.sess.Key.Name)
-	log.Info("one-off container started", "release", rel.Version)
-	defer func() {
-		// Removed even when the client left: ctx is done by then.
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(c.ctx), time.Minute)
-		defer cancel()
-		if err := c.Runtime.Remove(rctx, ct.ID); err != nil {
-			log.Warn("removing the one-off container", "err", err)
-		}
-	}()
-
-	if rc, err := c.Runtime.Logs(c.ctx, ct.ID, true, 0); err != nil {
-		log.Warn("one-off container output", "err", err)
-	} else {
-		stop := context.AfterFunc(c.ctx, func() { rc.Close() })
-		io.Copy(c.sess.Stdout, rc)
-		stop()
-		rc.Close()
-	}
-	code, err := c.waitExit(ct.ID)
-	if c.ctx.Err() != nil {
+	switch {
+	case c.ctx.Err() != nil:
 		log.Info("client disconnected; one-off container removed")
 		return exitWith(exitFailure)
-	}
-	if err != nil {
-		return err
+	case id == "" && err != nil:
+		return failed("cannot start a container of %s: %v", service, err)
+	case err != nil:
+		return failed("one-off container of %s: %v", service, err)
 	}
 	log.Info("one-off container exited", "exit", code)
+	if code < 0 || code > 255 {
+		code = exitFailure
+	}
 	if code != 0 {
 		return exitWith(code)
 	}
 	return nil
 }
 
-// waitExit waits for a container to exit and returns its exit code.
-func (c *call) waitExit(id string) (int, error) {
-	for {
-		ct, err := c.Runtime.Inspect(c.ctx, id)
-		if err != nil {
-			return exitFailure, err
-		}
-		if !ct.Running && ct.State != "created" && ct.State != "restarting" {
-			if ct.ExitCode < 0 || ct.ExitCode > 255 {
-				return exitFailure, nil
+// windowSizes passes the client's terminal sizes on to the container until
+// ctx ends or the session's requests do.
+func windowSizes(ctx context.Context, from <-chan gitserver.Window) <-chan runtime.WindowSize {
+	to := make(chan runtime.WindowSize, 1)
+	go func() {
+		for {
+			select {
+			case w, ok := <-from:
+				if !ok {
+					return
+				}
+				select {
+				case to <- runtime.WindowSize{Width: w.Width, Height: w.Height}:
+				case <-ctx.Done():
+					return
+				}
+			case <-ctx.Done():
+				return
 			}
-			return ct.ExitCode, nil
 		}
-		select {
-		case <-c.ctx.Done():
-			return exitFailure, c.ctx.Err()
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
+	}()
+	return to
 }
 
 func randomHex(n int) string {

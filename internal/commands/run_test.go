@@ -3,13 +3,17 @@ package commands
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/kyozo/kyozo/internal/gitserver"
 	"github.com/kyozo/kyozo/internal/runtime"
 	"github.com/kyozo/kyozo/internal/runtime/runtimetest"
+	"github.com/kyozo/kyozo/internal/testutil/syncbuf"
 )
 
 func TestRun(t *testing.T) {
@@ -115,11 +119,11 @@ func TestRunFailures(t *testing.T) {
 		close(started)
 	}
 	ctx, cancel := context.WithCancel(e.ctx)
-	out := &buffer{}
+	out := &syncbuf.Buffer{}
 	done := make(chan result)
 	go func() { done <- e.runCtx(ctx, alice, out, "run", "shop", "web", "sleep", "infinity") }()
 	<-started
-	out.waitFor(t, "serving forever")
+	out.WaitFor(t, "serving forever", 10*time.Second)
 	cancel()
 	select {
 	case r := <-done:
@@ -131,5 +135,52 @@ func TestRunFailures(t *testing.T) {
 	}
 	if !slices.Contains(e.rt.Removed, id) {
 		t.Error("the one-off container outlived its client")
+	}
+}
+
+func TestRunAttachesTheClient(t *testing.T) {
+	e := setup(t)
+	e.createApp("shop", "alice")
+	e.deploy("shop", "alice", commit1, time.Now())
+	// The container's command: reads its input, and says what terminal
+	// it has.
+	var spec runtime.ContainerSpec
+	e.rt.OnAttach = func(sp runtime.ContainerSpec, stdio runtime.Stdio) int {
+		spec = sp
+		in, _ := io.ReadAll(stdio.Stdin)
+		fmt.Fprintf(stdio.Stdout, "read %q\n", in)
+		if stdio.TTY == nil {
+			fmt.Fprintln(stdio.Stderr, "no terminal")
+			return 4
+		}
+		w := <-stdio.Resize
+		fmt.Fprintf(stdio.Stdout, "terminal %dx%d, then %dx%d\n", stdio.TTY.Width, stdio.TTY.Height, w.Width, w.Height)
+		return 0
+	}
+	run := func(term *gitserver.Terminal, stdin string) result {
+		t.Helper()
+		stdout, stderr := &syncbuf.Buffer{}, &syncbuf.Buffer{}
+		sess := &gitserver.Session{Key: alice, Stdin: strings.NewReader(stdin), Stdout: stdout, Stderr: stderr, Term: term}
+		code := e.cmds["run"].Run(e.ctx, sess, []string{"shop", "web", "--", "sh"})
+		return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
+	}
+
+	// ssh kyozo run shop web -- sh < script.sh
+	r := run(nil, "echo hi\n")
+	r.want(t, 4, `read "echo hi\n"`, "no terminal")
+	if _, ok := spec.Env["TERM"]; ok {
+		t.Errorf("TERM set without a terminal: %q", spec.Env["TERM"])
+	}
+
+	// ssh -t kyozo run shop web -- sh
+	resize := make(chan gitserver.Window, 1)
+	resize <- gitserver.Window{Width: 132, Height: 50}
+	r = run(&gitserver.Terminal{Name: "xterm-256color", Width: 100, Height: 30, Resize: resize}, "ls\r")
+	r.want(t, 0, `read "ls\r"`, "terminal 100x30, then 132x50")
+	if spec.Env["TERM"] != "xterm-256color" {
+		t.Errorf("TERM = %q, want the client's", spec.Env["TERM"])
+	}
+	if left, _ := e.rt.List(e.ctx, map[string]string{runtime.LabelKind: "run"}); len(left) != 0 {
+		t.Errorf("one-off containers left: %v", left)
 	}
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/kyozo/kyozo/internal/testutil/dockertest"
 	"github.com/kyozo/kyozo/internal/testutil/redistest"
+	"github.com/kyozo/kyozo/internal/testutil/syncbuf"
 )
 
 // kyozo is a running `kyozo serve` and what a user needs to reach it.
@@ -32,25 +33,8 @@ type kyozo struct {
 	router  string // 127.0.0.1:PORT
 	api     string
 	cmd     *exec.Cmd
-	log     *syncBuffer
+	log     *syncbuf.Buffer
 	key     string // private key of the admin
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func freePort(t *testing.T) int {
@@ -144,7 +128,7 @@ func (k *kyozo) run(stdin io.Reader, args ...string) string {
 
 func (k *kyozo) start() {
 	k.t.Helper()
-	k.log = &syncBuffer{}
+	k.log = &syncbuf.Buffer{}
 	k.cmd = exec.Command(k.bin, "serve")
 	k.cmd.Env, k.cmd.Stdout, k.cmd.Stderr = k.env, k.log, k.log
 	if err := k.cmd.Start(); err != nil {
@@ -449,7 +433,7 @@ func TestDisconnectCancelsTheDeploy(t *testing.T) {
 	cmd := exec.Command("git", "push", "kyozo", "main")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GIT_SSH_COMMAND=ssh -i "+k.key+" -o IdentitiesOnly=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR")
-	var out syncBuffer
+	var out syncbuf.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/kyozo/kyozo/internal/testutil/dockertest"
+	"github.com/kyozo/kyozo/internal/testutil/syncbuf"
 )
 
 // writeSickableApp writes a web service whose health path a request can
@@ -163,7 +164,7 @@ func scrape(t *testing.T, k *kyozo) {
 	os.WriteFile(filepath.Join(cfgDir, "prometheus.yml"), []byte(c), 0o644)
 
 	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
-	log := &syncBuffer{}
+	log := &syncbuf.Buffer{}
 	cmd := exec.Command(bin, "--config.file="+filepath.Join(cfgDir, "prometheus.yml"),
 		"--storage.tsdb.path="+t.TempDir(), "--web.listen-address="+addr)
 	cmd.Stdout, cmd.Stderr = log, log

@@ -2,12 +2,14 @@ package e2e
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -16,15 +18,25 @@ import (
 	"time"
 
 	"github.com/kyozo/kyozo/internal/testutil/dockertest"
+	"github.com/kyozo/kyozo/internal/testutil/syncbuf"
 )
 
 // ssh runs a Kyozo command over ssh with a key and returns its output.
 func (k *kyozo) ssh(key string, args ...string) (string, error) {
-	argv := append([]string{"-i", key, "-p", fmt.Sprint(k.sshPort), "-o", "IdentitiesOnly=yes",
-		"-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
-		"kyozo@127.0.0.1"}, args...)
-	out, err := exec.Command("ssh", argv...).CombinedOutput()
+	out, err := k.sshCmd(context.Background(), key, args...).CombinedOutput()
 	return string(out), err
+}
+
+// sshCmd is `ssh [SSHFLAG…] kyozo ARG…` as key; args up to a "kyozo" one
+// are the ssh client's own flags (-tt).
+func (k *kyozo) sshCmd(ctx context.Context, key string, args ...string) *exec.Cmd {
+	argv := []string{"-i", key, "-p", fmt.Sprint(k.sshPort), "-o", "IdentitiesOnly=yes",
+		"-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR"}
+	if i := slices.Index(args, "kyozo"); i >= 0 {
+		argv, args = append(argv, args[:i]...), args[i+1:]
+	}
+	argv = append(append(argv, "kyozo@127.0.0.1"), args...)
+	return exec.CommandContext(ctx, "ssh", argv...)
 }
 
 func (k *kyozo) mustSSH(args ...string) string {
@@ -190,12 +202,37 @@ func TestDayToDay(t *testing.T) {
 		t.Errorf("ps:\n%s", out)
 	}
 
+	// run: a one-off container with the app's config, reading the
+	// client's input (a script here), exiting with the script's code.
+	runSh := k.sshCmd(context.Background(), k.key, "run", "shop", "shop", "--", "sh")
+	runSh.Stdin = strings.NewReader("echo \"greeting: $GREETING\"\nexit 7\n")
+	out2, err := runSh.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 7 || !strings.Contains(string(out2), "greeting: hello from kyozo") {
+		t.Errorf("run with a script on stdin: %v\n%s", err, out2)
+	}
+	// ssh -t: the container gets a terminal, which echoes what is typed.
+	runTTY := k.sshCmd(context.Background(), k.key, "-tt", "kyozo", "run", "shop", "shop", "--", "sh")
+	typist, _ := runTTY.StdinPipe()
+	var screen bytes.Buffer
+	runTTY.Stdout, runTTY.Stderr = &screen, &screen
+	if err := runTTY.Start(); err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(typist, "tty; echo $TERM; exit 5\r")
+	err = runTTY.Wait()
+	typist.Close()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 5 || !strings.Contains(screen.String(), "/dev/pts/") {
+		t.Errorf("run in a terminal: %v\n%q", err, screen.String())
+	}
+	left, _ := exec.Command(dockertest.Need(t), "ps", "-a", "--filter", "label=kyozo.app=shop", "--filter", "label=kyozo.kind=run", "--format", "{{.Names}}").Output()
+	if len(bytes.TrimSpace(left)) != 0 {
+		t.Errorf("one-off containers left: %s", left)
+	}
+
 	// logs -t receives a line the app prints after the command started.
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "ssh", "-i", k.key, "-p", fmt.Sprint(k.sshPort), "-o", "IdentitiesOnly=yes",
-		"-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
-		"kyozo@127.0.0.1", "logs", "shop", "-t", "-n", "1")
+	cmd := k.sshCmd(ctx, k.key, "logs", "shop", "-t", "-n", "1")
 	stdout, _ := cmd.StdoutPipe()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -229,9 +266,7 @@ func TestDayToDay(t *testing.T) {
 	// Another key: refused on every command of the app.
 	bob := sshKey(t, t.TempDir(), "bob")
 	pub, _ := os.ReadFile(bob + ".pub")
-	addKey := exec.Command("ssh", "-i", k.key, "-p", fmt.Sprint(k.sshPort), "-o", "IdentitiesOnly=yes",
-		"-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
-		"kyozo@127.0.0.1", "keys:add", "bob")
+	addKey := k.sshCmd(context.Background(), k.key, "keys:add", "bob")
 	addKey.Stdin = strings.NewReader(string(pub))
 	if out, err := addKey.CombinedOutput(); err != nil {
 		t.Fatalf("keys:add bob: %v\n%s", err, out)
@@ -266,7 +301,7 @@ func TestKillDuringDeploy(t *testing.T) {
 	cmd := exec.Command("git", "push", "kyozo", "main")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GIT_SSH_COMMAND=ssh -i "+k.key+" -o IdentitiesOnly=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR")
-	var out syncBuffer
+	var out syncbuf.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	cmd.Start()
 	deadline := time.Now().Add(60 * time.Second)
@@ -284,9 +319,7 @@ func TestKillDuringDeploy(t *testing.T) {
 	// the retry failed, v1, and every Kyozo container of it is owned.
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	follow := exec.CommandContext(ctx, "ssh", "-i", k.key, "-p", fmt.Sprint(k.sshPort), "-o", "IdentitiesOnly=yes",
-		"-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
-		"kyozo@127.0.0.1", "logs", "--build", "shop")
+	follow := k.sshCmd(ctx, k.key, "logs", "--build", "shop")
 	job, _ := follow.CombinedOutput()
 	if ctx.Err() != nil {
 		t.Fatalf("the interrupted deploy never ended:\n%s", job)

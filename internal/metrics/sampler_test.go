@@ -16,6 +16,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/kyozo/kyozo/internal/runtime"
+	"github.com/kyozo/kyozo/internal/testutil/syncbuf"
 )
 
 var t0 = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
@@ -597,7 +598,7 @@ func TestSamplerStopsWithContext(t *testing.T) {
 // TestSamplerLogsChanges: an engine that stays down is logged once, and
 // its return once.
 func TestSamplerLogsChanges(t *testing.T) {
-	var buf syncBuffer
+	var buf syncbuf.Buffer
 	containers := newFakeContainers(ctr("a", "shop", "web"))
 	s, _ := newSampler(t, SamplerConfig{Containers: containers, Logger: slog.New(slog.NewTextHandler(&buf, nil))})
 	ctx := context.Background()
@@ -648,21 +649,4 @@ func TestSamplerStopMidSample(t *testing.T) {
 		"kyozo_service_cpu_seconds_total shop/web": 4, "kyozo_service_memory_bytes shop/web": 0,
 		"kyozo_service_sample_errors_total": 0,
 	})
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
 }
