@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"slices"
 	"strings"
@@ -89,7 +90,7 @@ func (c *call) appsDestroy() error {
 	if err := c.removeVolumes(a.Name, volumes); err != nil {
 		return err
 	}
-	c.out("Left the network kyozo-%s in place: a new app named %s reuses it (docker network rm kyozo-%s removes it)", a.Name, a.Name, a.Name)
+	c.removeNetwork(a.Name, log)
 	if c.Repos != nil {
 		if err := os.RemoveAll(c.Repos.Path(a.Name)); err != nil {
 			return fmt.Errorf("removing the repository: %w", err)
@@ -144,6 +145,23 @@ func (c *call) removeVolumes(app string, volumes []string) error {
 		return failed("cannot remove the volumes %s; the app is kept: try again", strings.Join(left, "; "))
 	}
 	return nil
+}
+
+// removeNetwork removes the app's network, now that none of its containers
+// is on it. Keeping it is no reason to stop: a new app of the same name
+// would reuse it; the output says so.
+func (c *call) removeNetwork(app string, log *slog.Logger) {
+	nr, ok := c.Runtime.(runtime.NetworkRemover)
+	if !ok {
+		c.out("Kept the network of %s: this runtime cannot remove networks", app)
+		return
+	}
+	if err := nr.RemoveNetwork(c.ctx, app); err != nil {
+		log.Warn("apps:destroy: remove network", "err", err)
+		c.out("Kept the network of %s: %v", app, err)
+		return
+	}
+	c.out("Removed the network")
 }
 
 // cancelWaiting cancels the app's job still waiting for the lock, so it

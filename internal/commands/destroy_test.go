@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -49,7 +50,10 @@ func TestDestroyKeepsVolumes(t *testing.T) {
 	r := e.run(alice, "apps:destroy", "--force", "shop")
 	r.want(t, 0, "Removed 8 containers", "Removed 6 images",
 		"Kept volume kyozo-shop-data with its data (apps:destroy shop --force --purge removes it",
-		"Left the network kyozo-shop in place", "Removed the repository", "Destroyed shop")
+		"Removed the network", "Removed the repository", "Destroyed shop")
+	if !slices.Equal(e.rt.RemovedNetworks, []string{"shop"}) {
+		t.Errorf("networks removed: %v", e.rt.RemovedNetworks)
+	}
 	if n := e.containersOf("shop"); n != 0 {
 		t.Errorf("%d containers of shop left", n)
 	}

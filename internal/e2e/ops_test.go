@@ -281,6 +281,24 @@ func TestDayToDay(t *testing.T) {
 			t.Errorf("bob %v: %v\n%s", args, err, out)
 		}
 	}
+
+	// The owner destroys it: nothing of it is left on the engine.
+	out = k.mustSSH("apps:destroy", "shop", "--force", "--purge")
+	for _, want := range []string{"Removed volume", "Removed the network", "Destroyed shop"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("apps:destroy output lacks %q:\n%s", want, out)
+		}
+	}
+	docker := dockertest.Need(t)
+	for _, ls := range [][]string{
+		{"ps", "-a", "--filter", "label=kyozo.app=shop", "--format", "{{.Names}}"},
+		{"volume", "ls", "--filter", "label=kyozo.app=shop", "--format", "{{.Name}}"},
+		{"network", "ls", "--filter", "name=^kyozo-shop$", "--format", "{{.Name}}"},
+	} {
+		if left, err := exec.Command(docker, ls...).Output(); err != nil || len(bytes.TrimSpace(left)) != 0 {
+			t.Errorf("after apps:destroy, docker %s: %v %s", ls[0], err, left)
+		}
+	}
 }
 
 // TestKillDuringDeploy kills kyozo serve (kill -9) in the middle of a

@@ -404,3 +404,34 @@ func TestIntegrationLogsFollow(t *testing.T) {
 		t.Error("Read after Close succeeded")
 	}
 }
+
+// An app's network goes only when nothing is attached to it, and never
+// when someone else made it.
+func TestIntegrationRemoveNetwork(t *testing.T) {
+	dockertest.Need(t)
+	e := newEngine(t)
+	ctx := context.Background()
+	name := e.network(t)
+	c := e.run(t, runtime.ContainerSpec{Name: "attached", Cmd: []string{"sleep", "300"}, Network: name})
+	if err := e.d.RemoveNetwork(ctx, e.app); err == nil {
+		t.Fatal("removed a network a container is attached to")
+	}
+	if err := e.d.Remove(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.d.RemoveNetwork(ctx, e.app); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.cli.NetworkInspect(ctx, name, network.InspectOptions{}); err == nil {
+		t.Errorf("network %s is still there", name)
+	}
+
+	foreign := "kyozo-" + e.app + "-x"
+	if _, err := e.cli.NetworkCreate(ctx, foreign, network.CreateOptions{Driver: "bridge"}); err != nil {
+		t.Fatal(err)
+	}
+	defer e.cli.NetworkRemove(ctx, foreign)
+	if err := e.d.RemoveNetwork(ctx, e.app+"-x"); !errors.Is(err, ErrNotManaged) {
+		t.Errorf("a network Kyozo did not make: %v, want ErrNotManaged", err)
+	}
+}

@@ -32,7 +32,9 @@ type Scripted struct {
 	follows        map[string][]*follower
 	volumes        map[string]bool
 	RemovedVolumes []string
-	LogCalls       []LogCall
+	// RemovedNetworks lists the apps whose network RemoveNetwork removed.
+	RemovedNetworks []string
+	LogCalls        []LogCall
 }
 
 // LogCall is one call of Logs.
@@ -51,8 +53,9 @@ type follower struct {
 func (f *follower) stop() { f.once.Do(func() { close(f.done) }) }
 
 var (
-	_ runtime.Runtime       = (*Scripted)(nil)
-	_ runtime.VolumeRemover = (*Scripted)(nil)
+	_ runtime.Runtime        = (*Scripted)(nil)
+	_ runtime.VolumeRemover  = (*Scripted)(nil)
+	_ runtime.NetworkRemover = (*Scripted)(nil)
 )
 
 // NewScripted returns an empty scripted runtime.
@@ -215,5 +218,13 @@ func (s *Scripted) RemoveVolume(ctx context.Context, name string) error {
 		delete(s.volumes, name)
 		s.RemovedVolumes = append(s.RemovedVolumes, name)
 	}
+	return nil
+}
+
+// RemoveNetwork records that the app's network was removed.
+func (s *Scripted) RemoveNetwork(ctx context.Context, app string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.RemovedNetworks = append(s.RemovedNetworks, app)
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/docker/docker/api/types/network"
 	"github.com/docker/docker/api/types/volume"
 
 	"github.com/kyozo/kyozo/internal/runtime"
@@ -53,5 +54,51 @@ func TestRemoveVolume(t *testing.T) {
 	}
 	if err := NewWithAPI(newFake()).RemoveVolume(ctx, "kyozo-shop-pg"); err == nil {
 		t.Error("a client without VolumeRemove must say so")
+	}
+}
+
+// networkFake adds NetworkRemove to the engine fake, as *client.Client has it.
+type networkFake struct {
+	*fakeAPI
+	removed []string
+}
+
+func (f *networkFake) NetworkRemove(_ context.Context, name string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.networks, name)
+	f.removed = append(f.removed, name)
+	return nil
+}
+
+func TestRemoveNetwork(t *testing.T) {
+	ctx := context.Background()
+	f := &networkFake{fakeAPI: newFake()}
+	d := NewWithAPI(f)
+	if _, err := d.EnsureNetwork(ctx, "shop"); err != nil {
+		t.Fatal(err)
+	}
+	f.networks["kyozo-blog"] = network.Inspect{Name: "kyozo-blog", Driver: "bridge"} // not Kyozo's
+
+	if err := d.RemoveNetwork(ctx, "shop"); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.removed) != 1 || f.removed[0] != "kyozo-shop" {
+		t.Errorf("removed %v", f.removed)
+	}
+	if err := d.RemoveNetwork(ctx, "shop"); err != nil {
+		t.Errorf("a missing network: %v, want success", err)
+	}
+	if err := d.RemoveNetwork(ctx, "blog"); !errors.Is(err, ErrNotManaged) {
+		t.Errorf("unmanaged network: %v, want ErrNotManaged", err)
+	}
+	if len(f.removed) != 1 {
+		t.Errorf("removed %v: a network Kyozo does not own was touched", f.removed)
+	}
+	if err := d.RemoveNetwork(ctx, "../x"); !errors.Is(err, runtime.ErrInvalidSpec) {
+		t.Errorf("bad name: %v, want ErrInvalidSpec", err)
+	}
+	if err := NewWithAPI(newFake()).RemoveNetwork(ctx, "shop"); err == nil {
+		t.Error("a client without NetworkRemove must say so")
 	}
 }

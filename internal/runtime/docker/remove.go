@@ -43,3 +43,38 @@ func (d *Driver) RemoveVolume(ctx context.Context, name string) error {
 	}
 	return nil
 }
+
+// NetworkRemoveAPI is the client method RemoveNetwork needs, kept out of
+// API as VolumeRemoveAPI is.
+type NetworkRemoveAPI interface {
+	NetworkRemove(ctx context.Context, networkID string) error
+}
+
+var _ runtime.NetworkRemover = (*Driver)(nil)
+
+// RemoveNetwork deletes an app's network, so that destroyed apps do not
+// use up the engine's address pools (a default engine has room for a few
+// dozen bridge networks). The network must be the one EnsureNetwork made
+// for this app; one with a container still attached stays, and the
+// engine's error says so.
+func (d *Driver) RemoveNetwork(ctx context.Context, app string) error {
+	if !appName.MatchString(app) {
+		return fmt.Errorf("%w: app name %q does not match %s", runtime.ErrInvalidSpec, app, appName)
+	}
+	api, ok := d.api.(NetworkRemoveAPI)
+	if !ok {
+		return errors.New("this engine client cannot remove networks")
+	}
+	name := NetworkName(app)
+	err := d.checkNetwork(ctx, name, app)
+	switch {
+	case cerrdefs.IsNotFound(err):
+		return nil
+	case err != nil:
+		return err
+	}
+	if err := api.NetworkRemove(ctx, name); err != nil && !cerrdefs.IsNotFound(err) {
+		return fmt.Errorf("remove network %s: %w", name, err)
+	}
+	return nil
+}
