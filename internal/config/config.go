@@ -38,6 +38,9 @@ type Config struct {
 	SSHAddr    string `yaml:"ssh_addr"`    // git push and ssh commands
 	HTTPAddr   string `yaml:"http_addr"`   // API, /metrics, /healthz, /readyz
 	RouterAddr string `yaml:"router_addr"` // the apps' traffic
+	// APIToken, when set, is the bearer token /api/v1 requires. It must be
+	// set when HTTPAddr is reachable from other hosts.
+	APIToken string `yaml:"api_token"`
 	// Domain: APP.DOMAIN reaches an app's main web service and
 	// SERVICE.APP.DOMAIN its others.
 	Domain string `yaml:"domain"`
@@ -183,6 +186,7 @@ var settings = []setting{
 	{"redis_url", str(func(c *Config) *string { return &c.RedisURL }), "redis://host:port/db (empty: in-process, nothing survives a restart)"},
 	{"ssh_addr", str(func(c *Config) *string { return &c.SSHAddr }), "SSH listener for git push and commands"},
 	{"http_addr", str(func(c *Config) *string { return &c.HTTPAddr }), "HTTP listener for the API, /metrics, /healthz, /readyz"},
+	{"api_token", str(func(c *Config) *string { return &c.APIToken }), "bearer token the HTTP API requires (needed when http_addr is not loopback)"},
 	{"router_addr", str(func(c *Config) *string { return &c.RouterAddr }), "HTTP listener for the apps' traffic"},
 	{"domain", str(func(c *Config) *string { return &c.Domain }), "APP.DOMAIN reaches an app"},
 	{"public_port", integer(func(c *Config) *int { return &c.PublicPort }), "router port printed in URLs (0: the router's)"},
@@ -271,6 +275,20 @@ func Load(path string, environ []string) (*Config, error) {
 	return c, nil
 }
 
+// loopback reports whether a listen address takes connections only from
+// this host: a loopback IP or "localhost", not an empty or wildcard host.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
 // envKey turns GO_RUNTIME into go-runtime.
 func envKey(s string) string { return strings.ReplaceAll(strings.ToLower(s), "_", "-") }
 
@@ -286,6 +304,12 @@ func (c *Config) Validate() error {
 		if _, port, err := net.SplitHostPort(addr); err != nil || port == "" {
 			return bad(key, "%q is not host:port (write :2222 or 127.0.0.1:8080)", addr)
 		}
+	}
+	if c.APIToken == "" && !loopback(c.HTTPAddr) {
+		return bad("http_addr", "%q is reachable from other hosts, and the API shows every app's jobs and audit trail: set api_token (KYOZO_API_TOKEN) too, or listen on 127.0.0.1", c.HTTPAddr)
+	}
+	if c.APIToken != "" && (len(c.APIToken) < 16 || strings.ContainsAny(c.APIToken, " \t\r\n")) {
+		return bad("api_token", "must be at least 16 characters without spaces (openssl rand -hex 32 makes one)")
 	}
 	if c.Domain == "" || strings.ContainsAny(c.Domain, " /:@") {
 		return bad("domain", "%q is not a domain name", c.Domain)

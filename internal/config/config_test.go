@@ -85,3 +85,38 @@ func TestSettingsNames(t *testing.T) {
 		t.Errorf("branches %v", got)
 	}
 }
+
+func TestAPIReachableFromOtherHostsNeedsAToken(t *testing.T) {
+	for addr, open := range map[string]bool{
+		"127.0.0.1:8080": true, "localhost:8080": true, "[::1]:8080": true, "127.0.0.2:8080": true,
+		":8080": false, "0.0.0.0:8080": false, "[::]:8080": false, "10.1.2.3:8080": false, "kyozo.example:8080": false,
+	} {
+		c := Default()
+		c.HTTPAddr = addr
+		err := c.Validate()
+		if open && err != nil {
+			t.Errorf("%s without a token: %v", addr, err)
+		}
+		if !open && (!errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "api_token")) {
+			t.Errorf("%s without a token: %v, want a refusal naming api_token", addr, err)
+		}
+		c.APIToken = "9f86d081884c7d659a2feaa0c55ad015"
+		if err := c.Validate(); err != nil {
+			t.Errorf("%s with a token: %v", addr, err)
+		}
+	}
+	for _, tok := range []string{"short", "has a space in it, sixteen+"} {
+		c := Default()
+		c.APIToken = tok
+		if err := c.Validate(); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "api_token") {
+			t.Errorf("token %q: %v", tok, err)
+		}
+	}
+	c, err := Load("", []string{"KYOZO_HTTP_ADDR=:8080", "KYOZO_API_TOKEN=9f86d081884c7d659a2feaa0c55ad015"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(); err != nil || c.APIToken != "9f86d081884c7d659a2feaa0c55ad015" {
+		t.Errorf("token from the environment: %q, %v", c.APIToken, err)
+	}
+}

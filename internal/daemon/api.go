@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"crypto/subtle"
 	"encoding/json"
 	"net/http"
 	"time"
@@ -13,9 +14,13 @@ import (
 )
 
 // apiHandler serves the HTTP listener: liveness, readiness, metrics and
-// the read-only API.
-func apiHandler(st store.Store, rt runtime.Runtime) http.Handler {
+// the read-only API. With a token, /api/v1 requires it as a bearer token;
+// the probes and /metrics stay open, as Prometheus and orchestrators
+// expect, and show no job logs, events or errors of apps.
+func apiHandler(st store.Store, rt runtime.Runtime, token string) http.Handler {
 	mux := http.NewServeMux()
+	api := http.NewServeMux()
+	mux.Handle("/api/", requireToken(token, api))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n"))
 	})
@@ -33,7 +38,7 @@ func apiHandler(st store.Store, rt runtime.Runtime) http.Handler {
 		writeJSON(w, code, status)
 	})
 	mux.Handle("GET /metrics", promhttp.Handler())
-	mux.HandleFunc("GET /api/v1/apps", func(w http.ResponseWriter, r *http.Request) {
+	api.HandleFunc("GET /api/v1/apps", func(w http.ResponseWriter, r *http.Request) {
 		apps, err := st.AppsList(r.Context())
 		if err != nil {
 			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
@@ -41,10 +46,8 @@ func apiHandler(st store.Store, rt runtime.Runtime) http.Handler {
 		}
 		writeJSON(w, http.StatusOK, apps)
 	})
-	// No authentication yet, like the rest of the API: it listens on
-	// 127.0.0.1 by default (see events_api.go).
-	mux.Handle("GET /api/v1/apps/{app}/events", newEventsAPI(st))
-	mux.HandleFunc("GET /api/v1/jobs/{id}", func(w http.ResponseWriter, r *http.Request) {
+	api.Handle("GET /api/v1/apps/{app}/events", newEventsAPI(st))
+	api.HandleFunc("GET /api/v1/jobs/{id}", func(w http.ResponseWriter, r *http.Request) {
 		j, err := st.Job(r.Context(), r.PathValue("id"))
 		if err != nil {
 			writeJSON(w, http.StatusNotFound, map[string]string{"error": err.Error()})
@@ -53,6 +56,24 @@ func apiHandler(st store.Store, rt runtime.Runtime) http.Handler {
 		writeJSON(w, http.StatusOK, j)
 	})
 	return mux
+}
+
+// requireToken lets a request through when it carries the token as
+// "Authorization: Bearer TOKEN", or when there is no token (the listener is
+// then loopback only: config.Validate sees to it).
+func requireToken(token string, next http.Handler) http.Handler {
+	if token == "" {
+		return next
+	}
+	want := []byte("Bearer " + token)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="kyozo"`)
+			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "this API needs Authorization: Bearer <api_token>"})
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

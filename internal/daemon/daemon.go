@@ -297,7 +297,7 @@ func Serve(ctx context.Context, cfg *config.Config, exe string, log *slog.Logger
 		return fmt.Errorf("http listener: %w", err)
 	}
 	routerSrv := router.NewServer(cfg.RouterAddr, rtr, log.With("component", "router"))
-	apiSrv := &http.Server{Handler: apiHandler(st, rt), ReadHeaderTimeout: 10 * time.Second}
+	apiSrv := &http.Server{Handler: apiHandler(st, rt, cfg.APIToken), ReadHeaderTimeout: 10 * time.Second}
 
 	errc := make(chan error, 5)
 	go func() { errc <- serveErr("ssh", ssh.Serve(sshL)) }()

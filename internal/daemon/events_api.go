@@ -21,9 +21,8 @@ import (
 // (or ?follow=1), a Server-Sent Events stream of those and every event
 // added after them.
 //
-// The API has no authentication yet: whoever reaches the listener reads
-// every app's trail. It listens on 127.0.0.1 by default (http_addr); keep
-// it there, or behind a proxy that authenticates.
+// Whoever holds the API token (api_token) reads every app's trail; without
+// a token the listener is loopback only (http_addr).
 
 const (
 	defaultAPIEvents = 50

@@ -63,7 +63,7 @@ func get(t *testing.T, url string, header ...string) (*http.Response, []byte) {
 
 func TestEventsAPIList(t *testing.T) {
 	st := eventsSetup(t)
-	ts := httptest.NewServer(apiHandler(st, nil))
+	ts := httptest.NewServer(apiHandler(st, nil, ""))
 	defer ts.Close()
 	base := ts.URL + "/api/v1/apps/"
 
@@ -184,7 +184,7 @@ func next(t *testing.T, ch <-chan sseEvent) store.Event {
 
 func TestEventsAPIStream(t *testing.T) {
 	st := eventsSetup(t)
-	ts := httptest.NewServer(apiHandler(st, nil))
+	ts := httptest.NewServer(apiHandler(st, nil, ""))
 	defer ts.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -327,7 +327,7 @@ func TestEventsAPIClientGone(t *testing.T) {
 // connections to go idle: it ends with it.
 func TestEventsAPIShutdown(t *testing.T) {
 	st := eventsSetup(t)
-	ts := httptest.NewServer(apiHandler(st, nil))
+	ts := httptest.NewServer(apiHandler(st, nil, ""))
 	defer ts.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
