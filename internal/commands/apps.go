@@ -3,6 +3,7 @@ package commands
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -107,6 +108,10 @@ func (c *call) appsInfo() error {
 		return err
 	}
 
+	custom, err := c.Store.Domains(c.ctx, a.Name)
+	if err != nil {
+		return err
+	}
 	c.out("")
 	tw = table(c.sess.Stdout)
 	fmt.Fprintln(tw, "SERVICE\tKIND\tREPLICAS\tHEALTH\tURLS")
@@ -130,6 +135,11 @@ func (c *call) appsInfo() error {
 		var urls []string
 		for _, h := range spec.Hosts {
 			urls = append(urls, c.URL(h))
+		}
+		if slices.Contains(spec.Hosts, a.Name+"."+c.Domain) {
+			for _, h := range custom {
+				urls = append(urls, c.URL(h))
+			}
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", name, spec.Kind, replicas, serviceHealth(spec, r, cs), orDash(strings.Join(urls, " ")))
 	}

@@ -87,6 +87,9 @@ func TestAppsInfo(t *testing.T) {
 	if strings.Index(r.stdout, "migrate") > strings.Index(r.stdout, "worker") {
 		t.Errorf("services not in start order:\n%s", r.stdout)
 	}
+	// Custom domains are the main web service's URLs too.
+	e.run(alice, "domains:add", "shop", "www.example.com").want(t, 0)
+	e.run(alice, "apps:info", "shop").want(t, 0, "http://shop.kyozo.test:8000 http://web.shop.kyozo.test:8000 http://www.example.com:8000")
 }
 
 func TestServices(t *testing.T) {

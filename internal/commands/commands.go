@@ -41,6 +41,9 @@ type Deps struct {
 	// Unroute takes a destroyed app off the router at once; nil leaves
 	// that to the daemon's next start.
 	Unroute func(app string)
+	// Reroute routes an app again after its custom domains changed; nil
+	// leaves that to its next switch.
+	Reroute func(ctx context.Context, app string) error
 }
 
 // defaultJobTimeout applies when Deps.JobTimeout is not set.
@@ -116,6 +119,9 @@ func (cs *commands) table() []*command {
 			flags: flagSpec{bools: []string{"t|tail|follow", "build"}, values: []string{"n|num", "p|ps"}}, run: (*call).logs},
 		{name: "run", usage: "run APP SERVICE [--] CMD [ARG …]", summary: "run a command in a one-off container of a service (ssh -t: in a terminal)",
 			flags: flagSpec{stopAfter: 2}, terminal: true, run: (*call).run},
+		{name: "domains", usage: "domains APP", summary: "list the host names that reach an app", run: (*call).domains},
+		{name: "domains:add", usage: "domains:add APP HOST [HOST …]", summary: "make custom host names reach an app's main web service", run: (*call).domainsAdd},
+		{name: "domains:remove", usage: "domains:remove APP HOST [HOST …]", summary: "take custom host names off an app", run: (*call).domainsRemove},
 		{name: "services", usage: "services APP", summary: "list an app's backing services", run: (*call).services},
 		{name: "events", usage: "events APP [-n N] [-t]", summary: "show an app's audit trail: deploys, releases, config changes, refusals (-t: follow it)",
 			flags: flagSpec{bools: []string{"t|tail|follow"}, values: []string{"n|num"}}, run: (*call).events},

@@ -33,6 +33,9 @@ var appCommands = [][]string{
 	{"run", "shop", "web", "--", "true"},
 	{"services", "shop"},
 	{"events", "shop", "-n", "5"},
+	{"domains", "shop"},
+	{"domains:add", "shop", "www.example.com", "shop.example.com"},
+	{"domains:remove", "shop", "shop.example.com"},
 	{"apps:destroy", "shop", "--force"}, // last: it deletes the app
 }
 
@@ -133,7 +136,8 @@ func TestWiring(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{"apps", "apps:create", "apps:info", "apps:destroy", "releases", "rollback", "config", "config:get",
-		"config:set", "config:unset", "ps", "ps:scale", "ps:restart", "ps:stop", "ps:start", "logs", "run", "services", "events"}
+		"config:set", "config:unset", "ps", "ps:scale", "ps:restart", "ps:stop", "ps:start", "logs", "run", "services", "events",
+		"domains", "domains:add", "domains:remove"}
 	if len(e.cmds) != len(want) {
 		t.Errorf("%d commands, want %d", len(e.cmds), len(want))
 	}

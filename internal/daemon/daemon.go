@@ -213,7 +213,7 @@ func Serve(ctx context.Context, cfg *config.Config, exe string, log *slog.Logger
 	defer sampler.Stop()
 	rtr := router.New(router.Options{Logger: log.With("component", "router"), Observer: m.Observer()})
 	ctrl := &routes.Controller{
-		Store: st, Runtime: rt, Router: rtr, DrainTimeout: time.Duration(cfg.DrainTimeout),
+		Store: st, Runtime: rt, Router: rtr, Domain: cfg.Domain, DrainTimeout: time.Duration(cfg.DrainTimeout),
 		StopTimeout: 10 * time.Second, Logger: log.With("component", "routes"),
 	}
 	if err := ctrl.Sync(ctx); err != nil {
@@ -274,6 +274,7 @@ func Serve(ctx context.Context, cfg *config.Config, exe string, log *slog.Logger
 			JobTimeout: in.JobTimeout,
 			Logger:     log,
 			Unroute:    func(app string) { rtr.RemoveApp(app) },
+			Reroute:    ctrl.Refresh,
 		}),
 		KeyRemoved: func(k store.Key) {
 			if err := RemoveBootstrapKey(paths.BootstrapKeys, k.Fingerprint); err != nil {

@@ -202,6 +202,20 @@ func TestDayToDay(t *testing.T) {
 		t.Errorf("ps:\n%s", out)
 	}
 
+	// A custom domain reaches the main web service at once, and stops
+	// when it is removed.
+	k.mustSSH("domains:add", "shop", "www.shop.example")
+	if got, want := k.mustGet("www.shop.example", "/"), k.mustGet(host, "/"); got != want {
+		t.Errorf("www.shop.example serves %q, shop.localhost %q", got, want)
+	}
+	if out := k.mustSSH("domains", "shop"); !strings.Contains(out, "www.shop.example") || !strings.Contains(out, "custom") {
+		t.Errorf("domains:\n%s", out)
+	}
+	k.mustSSH("domains:remove", "shop", "www.shop.example")
+	if code, body, err := k.get("www.shop.example", "/"); err != nil || code != http.StatusNotFound {
+		t.Errorf("a removed domain: %d %q %v", code, body, err)
+	}
+
 	// run: a one-off container with the app's config, reading the
 	// client's input (a script here), exiting with the script's code.
 	runSh := k.sshCmd(context.Background(), k.key, "run", "shop", "shop", "--", "sh")

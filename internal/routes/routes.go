@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -25,6 +26,9 @@ type Controller struct {
 	Store   store.Store
 	Runtime runtime.Runtime
 	Router  *router.Router
+	// Domain is the platform's domain: APP.DOMAIN names an app's main web
+	// service, which its custom domains (store.Domains) reach too.
+	Domain string
 	// DrainTimeout bounds how long old containers finish in-flight requests.
 	DrainTimeout time.Duration
 	// StopTimeout is how long a stopped container gets before it is killed.
@@ -165,8 +169,14 @@ func (c *Controller) currentContainers(ctx context.Context, app string) map[stri
 // Wait blocks until background retirements are done (shutdown, tests).
 func (c *Controller) Wait() { c.draining.Wait() }
 
-// routesOf maps the release's host names to its running containers.
+// routesOf maps the release's host names, and the app's custom domains,
+// to its running containers.
 func (c *Controller) routesOf(ctx context.Context, a store.App, rel store.Release) (map[string]router.Route, error) {
+	domains, err := c.Store.Domains(ctx, a.Name)
+	if err != nil {
+		return nil, err
+	}
+	main := a.Name + "." + c.Domain
 	routes := map[string]router.Route{}
 	for name, s := range rel.Services {
 		if len(s.Hosts) == 0 || s.Port == 0 {
@@ -195,11 +205,44 @@ func (c *Controller) routesOf(ctx context.Context, a store.App, rel store.Releas
 			// Only failing containers left: they still get the traffic.
 			targets = failing
 		}
-		for _, h := range s.Hosts {
+		hosts := s.Hosts
+		if c.Domain != "" && slices.Contains(s.Hosts, main) {
+			hosts = append(slices.Clip(hosts), domains...)
+		}
+		for _, h := range hosts {
 			routes[h] = router.Route{App: rel.App, Service: name, Targets: targets}
 		}
 	}
 	return routes, nil
+}
+
+// Refresh routes the app again as the store has it, without a switch:
+// after its custom domains changed.
+func (c *Controller) Refresh(ctx context.Context, app string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	a, err := c.Store.App(ctx, app)
+	if err != nil {
+		return err
+	}
+	return c.route(ctx, a)
+}
+
+// route sets the app's routes to its current release's, if it has one.
+func (c *Controller) route(ctx context.Context, a store.App) error {
+	if a.Release == 0 {
+		return nil
+	}
+	rel, err := c.Store.Release(ctx, a.Name, a.Release)
+	if err != nil {
+		return err
+	}
+	routes, err := c.routesOf(ctx, a, rel)
+	if err != nil {
+		return err
+	}
+	c.Router.SetApp(a.Name, routes)
+	return nil
 }
 
 // Sync routes every app to its current release, from the store and the
@@ -212,20 +255,9 @@ func (c *Controller) Sync(ctx context.Context) error {
 	}
 	var errs []error
 	for _, a := range apps {
-		if a.Release == 0 {
-			continue
-		}
-		rel, err := c.Store.Release(ctx, a.Name, a.Release)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		routes, err := c.routesOf(ctx, a, rel)
-		if err != nil {
+		if err := c.route(ctx, a); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", a.Name, err))
-			continue
 		}
-		c.Router.SetApp(a.Name, routes)
 	}
 	return errors.Join(errs...)
 }

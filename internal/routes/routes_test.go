@@ -24,7 +24,7 @@ func setup(t *testing.T) (*Controller, *store.Redis, *runtimetest.Fake) {
 	t.Cleanup(func() { st.Close() })
 	rt := runtimetest.New()
 	c := &Controller{
-		Store: st, Runtime: rt, Router: router.New(router.Options{}), DrainTimeout: time.Second,
+		Store: st, Runtime: rt, Router: router.New(router.Options{}), Domain: "localhost", DrainTimeout: time.Second,
 		StopTimeout: time.Second, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
 	return c, st, rt
@@ -105,6 +105,52 @@ func TestSyncAfterRestart(t *testing.T) {
 	if len(rt.Removed) != 0 {
 		t.Errorf("Sync removed containers: %v", rt.Removed)
 	}
+}
+
+// Custom domains reach the main web service, from the next Refresh (and
+// every switch after it); removing one takes it off the router.
+func TestCustomDomains(t *testing.T) {
+	ctx := context.Background()
+	c, st, rt := setup(t)
+	st.CreateApp(ctx, store.App{Name: "shop", Owner: "alice"})
+	container(rt, "w1", "10.0.0.1", "web")
+	v1 := release(t, st, map[string][]string{"web": {"w1"}})
+	if err := c.Switch(ctx, "shop", v1); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.AddDomains(ctx, "shop", []string{"www.shop.test", "shop.test"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Refresh(ctx, "shop"); err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range []string{"www.shop.test", "SHOP.test:8000"} {
+		if r, ok := c.Router.Lookup(h); !ok || r.Service != "web" || len(r.Targets) != 1 || r.Targets[0].ID != "w1" {
+			t.Errorf("%s: %+v %v", h, r, ok)
+		}
+	}
+	if _, ok := c.Router.Lookup("www.web.shop.test"); ok {
+		t.Error("a domain reaches more than the main web service")
+	}
+	container(rt, "w2", "10.0.0.2", "web")
+	v2 := release(t, st, map[string][]string{"web": {"w2"}})
+	if err := c.Switch(ctx, "shop", v2); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := c.Router.Lookup("www.shop.test"); len(r.Targets) != 1 || r.Targets[0].ID != "w2" {
+		t.Errorf("after a switch: %+v", r)
+	}
+	st.RemoveDomains(ctx, "shop", []string{"www.shop.test"})
+	if err := c.Refresh(ctx, "shop"); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := c.Router.Lookup("www.shop.test"); ok {
+		t.Error("a removed domain is still routed")
+	}
+	if _, ok := c.Router.Lookup("shop.test"); !ok {
+		t.Error("the other domain went with it")
+	}
+	c.Wait()
 }
 
 // TestTakeOut: a failing replica leaves the rotation while its service has

@@ -278,9 +278,17 @@ func (r *Redis) DeleteApp(ctx context.Context, name string) error {
 		// The audit trail outlives the app: what happened to it stays
 		// readable after apps:destroy.
 	}
-	_, err := r.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+	// Its domains are freed for other apps.
+	domains, err := r.Domains(ctx, name)
+	if err != nil {
+		return err
+	}
+	_, err = r.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.HDel(ctx, appsKey, name)
-		p.Del(ctx, keys...)
+		p.Del(ctx, append(keys, appDomainsKey(name))...)
+		if len(domains) > 0 {
+			p.HDel(ctx, domainsKey, domains...)
+		}
 		return nil
 	})
 	return err

@@ -241,6 +241,7 @@ const (
 	EventHealth     = "health"     // a replica failed its checks and was replaced
 	EventPermission = "permission" // a key was refused on the app
 	EventApp        = "app"        // created, destroyed
+	EventDomains    = "domains"    // custom domains added or removed
 )
 
 // Events stores each app's audit trail, bounded per app.
@@ -254,10 +255,23 @@ type Events interface {
 	EventsAfter(ctx context.Context, app string, seq int64, block time.Duration) ([]Event, error)
 }
 
+// Domains are apps' custom host names (domains:add): each reaches one
+// app's main web service, and no two apps share one.
+type Domains interface {
+	// AddDomains gives hosts to app, all or none: when another app has
+	// one of them the error wraps ErrExists and names the host.
+	AddDomains(ctx context.Context, app string, hosts []string) error
+	// RemoveDomains takes hosts away from app and returns how many it had.
+	RemoveDomains(ctx context.Context, app string, hosts []string) (int, error)
+	// Domains returns app's custom domains, sorted.
+	Domains(ctx context.Context, app string) ([]string, error)
+}
+
 // Store is all of Kyozo's state.
 type Store interface {
 	Keys
 	Apps
+	Domains
 	Releases
 	Jobs
 	Locks

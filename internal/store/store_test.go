@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -240,5 +242,52 @@ func TestEvents(t *testing.T) {
 	}
 	if evs, _ := s.EventsList(ctx, "other", 10); len(evs) != 0 {
 		t.Errorf("other app: %+v", evs)
+	}
+}
+
+func TestDomains(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	for _, app := range []string{"shop", "blog"} {
+		if err := s.CreateApp(ctx, store.App{Name: app}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.AddDomains(ctx, "shop", []string{"www.shop.test", "shop.test"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddDomains(ctx, "shop", []string{"shop.test"}); err != nil {
+		t.Errorf("adding a domain the app has: %v", err)
+	}
+	// All or none: blog gets neither when one is shop's.
+	err := s.AddDomains(ctx, "blog", []string{"blog.test", "www.shop.test"})
+	if !errors.Is(err, store.ErrExists) || !strings.Contains(err.Error(), "www.shop.test") || strings.Contains(err.Error(), "shop's") {
+		t.Errorf("a domain of another app: %v", err)
+	}
+	if got, _ := s.Domains(ctx, "blog"); len(got) != 0 {
+		t.Errorf("blog has %v after a refused add", got)
+	}
+	if got, _ := s.Domains(ctx, "shop"); !slices.Equal(got, []string{"shop.test", "www.shop.test"}) {
+		t.Errorf("shop has %v", got)
+	}
+	// Removing another app's domain does nothing.
+	if n, err := s.RemoveDomains(ctx, "blog", []string{"www.shop.test"}); n != 0 || err != nil {
+		t.Errorf("blog removed shop's domain: %d %v", n, err)
+	}
+	if n, err := s.RemoveDomains(ctx, "shop", []string{"www.shop.test", "nope.test"}); n != 1 || err != nil {
+		t.Errorf("remove: %d %v", n, err)
+	}
+	if err := s.AddDomains(ctx, "blog", []string{"www.shop.test"}); err != nil {
+		t.Errorf("a freed domain: %v", err)
+	}
+	// A destroyed app's domains are free again.
+	if err := s.DeleteApp(ctx, "shop"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddDomains(ctx, "blog", []string{"shop.test"}); err != nil {
+		t.Errorf("a destroyed app's domain: %v", err)
+	}
+	if got, _ := s.Domains(ctx, "shop"); len(got) != 0 {
+		t.Errorf("the destroyed shop still has %v", got)
 	}
 }
