@@ -262,17 +262,49 @@ func (d *Driver) Remove(ctx context.Context, id string) error {
 		return err
 	}
 	if c.State != nil && (c.State.Running || c.State.Restarting) {
-		if err := d.api.ContainerStop(ctx, id, container.StopOptions{}); err != nil && !cerrdefs.IsNotFound(err) {
+		err := d.api.ContainerStop(ctx, id, container.StopOptions{})
+		switch {
+		case err == nil || cerrdefs.IsNotFound(err):
+		case cerrdefs.IsConflict(err) && d.gone(ctx, id):
+			return nil
+		default:
 			return fmt.Errorf("stop container %s before removing it: %w", id, err)
 		}
 	}
 	// Force still: an unless-stopped container may restart between the
 	// stop and the remove.
 	err = d.api.ContainerRemove(ctx, id, container.RemoveOptions{Force: true, RemoveVolumes: true})
-	if err == nil || cerrdefs.IsNotFound(err) {
+	switch {
+	case err == nil || cerrdefs.IsNotFound(err):
+		return nil
+	case cerrdefs.IsConflict(err) && d.gone(ctx, id):
 		return nil
 	}
 	return fmt.Errorf("remove container %s: %w", id, err)
+}
+
+// removalWait bounds how long Remove waits for another caller's removal of
+// the same container; a variable so tests can shorten it.
+var removalWait = time.Minute
+
+// gone waits for a container someone else is removing to be gone: the
+// engine answers a second removal with a conflict ("removal … is already
+// in progress"), which for a caller who wants it gone is no failure. Two
+// callers do meet: a retiring release and apps:destroy, or two retirements
+// of overlapping sets of old containers.
+func (d *Driver) gone(ctx context.Context, id string) bool {
+	ctx, cancel := context.WithTimeout(ctx, removalWait)
+	defer cancel()
+	for {
+		if _, err := d.api.ContainerInspect(ctx, id); cerrdefs.IsNotFound(err) {
+			return true
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 // Inspect returns a container by ID or name; a missing one is

@@ -339,6 +339,27 @@ func TestRemove(t *testing.T) {
 	}
 }
 
+// Another caller removing the same container is not a failure: Remove
+// waits for it to be gone, up to removalWait.
+func TestRemoveWhileAnotherRemoves(t *testing.T) {
+	ctx := context.Background()
+	f := newFake()
+	f.addContainer("c1", "kyozo-a", map[string]string{runtime.LabelManaged: "true"}, false)
+	f.removeConflicts = 1
+	if err := NewWithAPI(f).Remove(ctx, "c1"); err != nil {
+		t.Fatalf("removal in progress elsewhere: %v", err)
+	}
+
+	defer func(w time.Duration) { removalWait = w }(removalWait)
+	removalWait = 300 * time.Millisecond
+	f.addContainer("c2", "kyozo-b", map[string]string{runtime.LabelManaged: "true"}, false)
+	f.removeConflicts = 1000 // the other removal never finishes
+	err := NewWithAPI(f).Remove(ctx, "c2")
+	if err == nil || !strings.Contains(err.Error(), "already in progress") {
+		t.Errorf("a removal that never finishes: %v", err)
+	}
+}
+
 func TestInspectMissing(t *testing.T) {
 	_, err := NewWithAPI(newFake()).Inspect(context.Background(), "nope")
 	if !errors.Is(err, runtime.ErrNotFound) {

@@ -31,6 +31,10 @@ type fakeAPI struct {
 
 	createErr, startErr, networkCreateErr error
 	attachErr                             error
+	// removeConflicts, when above 0, is how many ContainerRemove calls
+	// answer as the engine does while another removal is in progress;
+	// the container goes away (that removal finishes) on the last one.
+	removeConflicts int
 	// beforeNetworkCreate runs inside NetworkCreate, lock held: another
 	// deploy creating the network first.
 	beforeNetworkCreate func(*fakeAPI)
@@ -169,6 +173,13 @@ func (f *fakeAPI) ContainerRemove(_ context.Context, id string, opts container.R
 	c := f.lookup(id)
 	if c == nil {
 		return notFound("container")
+	}
+	if f.removeConflicts > 0 {
+		f.removeConflicts--
+		if f.removeConflicts == 0 {
+			delete(f.containers, c.ID)
+		}
+		return fmt.Errorf("%w: removal of container %s is already in progress", cerrdefs.ErrConflict, id)
 	}
 	delete(f.containers, c.ID)
 	return nil
