@@ -40,6 +40,10 @@ type Controller struct {
 	// failing are containers health monitoring took out of rotation
 	// until they are replaced.
 	failing sync.Map // container id → struct{}
+	// retiring are old containers a retirement has taken on, so that the
+	// next switch (a rollback right after a deploy) leaves them to it
+	// rather than stopping them a second time.
+	retiring sync.Map // container id → struct{}
 }
 
 // TakeOut stops sending traffic to a failing container, if its service
@@ -113,7 +117,10 @@ func (c *Controller) Switch(ctx context.Context, app string, version int) error 
 	}
 	var old []runtime.Container
 	for _, ct := range cs {
-		if !keep[ct.ID] {
+		if keep[ct.ID] {
+			continue
+		}
+		if _, taken := c.retiring.LoadOrStore(ct.ID, struct{}{}); !taken {
 			old = append(old, ct)
 		}
 	}
@@ -139,6 +146,7 @@ func (c *Controller) retire(app string, removed []router.Target, old []runtime.C
 	current := c.currentContainers(ctx, app)
 	for _, ct := range old {
 		if current[ct.ID] {
+			c.retiring.Delete(ct.ID)
 			continue
 		}
 		if err := c.Runtime.Stop(ctx, ct.ID, c.StopTimeout); err != nil {
@@ -148,6 +156,7 @@ func (c *Controller) retire(app string, removed []router.Target, old []runtime.C
 			c.Logger.Warn("retire: remove", "container", ct.Name, "err", err)
 		}
 		c.failing.Delete(ct.ID)
+		c.retiring.Delete(ct.ID)
 	}
 }
 

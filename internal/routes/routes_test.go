@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -204,5 +205,48 @@ func TestTakeOut(t *testing.T) {
 	c.Wait()
 	if _, failing := c.failing.Load("w2"); failing {
 		t.Error("a retired container is still remembered as failing")
+	}
+}
+
+// blockingStop is a runtime whose Stop waits for the test, as a container
+// that takes its whole stop timeout does.
+type blockingStop struct {
+	*runtimetest.Fake
+	release chan struct{}
+	mu      sync.Mutex
+	calls   map[string]int // Stop calls by container
+}
+
+func (b *blockingStop) Stop(ctx context.Context, id string, timeout time.Duration) error {
+	b.mu.Lock()
+	b.calls[id]++
+	b.mu.Unlock()
+	<-b.release
+	return b.Fake.Stop(ctx, id, timeout)
+}
+
+// Switches in quick succession (a rollback right after a deploy) leave an
+// old container to the retirement that took it on: it is stopped once.
+func TestOverlappingRetirements(t *testing.T) {
+	ctx := context.Background()
+	c, st, rt := setup(t)
+	slow := &blockingStop{Fake: rt, release: make(chan struct{}), calls: map[string]int{}}
+	c.Runtime = slow
+	st.CreateApp(ctx, store.App{Name: "shop", Owner: "alice"})
+	for i, id := range []string{"w1", "w2", "w3"} {
+		container(rt, id, "10.0.0."+string(rune('1'+i)), "web")
+		v := release(t, st, map[string][]string{"web": {id}})
+		if err := c.Switch(ctx, "shop", v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(slow.release)
+	c.Wait()
+	stops := slow.calls
+	if stops["w1"] != 1 || stops["w2"] != 1 || stops["w3"] != 0 {
+		t.Errorf("stops %v: each old container once, the current one never", stops)
+	}
+	if running := rt.Running(); !slices.Equal(running, []string{"w3"}) {
+		t.Errorf("running %v", running)
 	}
 }
