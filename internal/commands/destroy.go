@@ -7,6 +7,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -70,14 +71,7 @@ func (c *call) appsDestroy() error {
 
 	// Containers go first: while one is left, nothing else is deleted, so a
 	// retry finds the app and finishes the job.
-	var left []string
-	for _, ct := range containers {
-		if err := c.Runtime.Remove(c.ctx, ct.ID); err != nil {
-			log.Warn("apps:destroy: remove container", "container", ct.Name, "err", err)
-			left = append(left, fmt.Sprintf("%s (%v)", orDash(ct.Name), err))
-		}
-	}
-	if len(left) > 0 {
+	if left := c.removeContainers(containers, log); len(left) > 0 {
 		return failed("cannot remove every container of %s: %s; nothing else was deleted: try again", a.Name, strings.Join(left, "; "))
 	}
 	c.out("Removed %s", plural(len(containers), "container", "containers"))
@@ -115,6 +109,37 @@ func (c *call) appsDestroy() error {
 	c.event(store.Event{App: a.Name, Type: store.EventApp, Actor: c.sess.Key.Name, Message: msg})
 	c.out("Destroyed %s", a.Name)
 	return nil
+}
+
+// destroyParallel is how many containers apps:destroy removes at once:
+// each may take its stop timeout (10 s for a process that ignores SIGTERM).
+const destroyParallel = 8
+
+// removeContainers removes containers, several at a time, and returns
+// those it could not remove, with why, sorted.
+func (c *call) removeContainers(containers []runtime.Container, log *slog.Logger) []string {
+	var (
+		mu   sync.Mutex
+		left []string
+		wg   sync.WaitGroup
+		sem  = make(chan struct{}, destroyParallel)
+	)
+	for _, ct := range containers {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if err := c.Runtime.Remove(c.ctx, ct.ID); err != nil {
+				log.Warn("apps:destroy: remove container", "container", ct.Name, "err", err)
+				mu.Lock()
+				left = append(left, fmt.Sprintf("%s (%v)", orDash(ct.Name), err))
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	slices.Sort(left)
+	return left
 }
 
 // removeVolumes removes the app's volumes with --purge and otherwise says
