@@ -8,12 +8,17 @@ import (
 	"time"
 
 	"github.com/kyozo/kyozo/internal/gitserver"
+	"github.com/kyozo/kyozo/internal/lazyre"
 	"github.com/kyozo/kyozo/internal/pipeline"
 	"github.com/kyozo/kyozo/internal/runtime"
 )
 
 // runPidsLimit is a one-off container's pids limit, as a service's.
 const runPidsLimit = 512
+
+// termName is a TERM the client may pass on (xterm-256color, screen.xterm);
+// anything else is not a terminal type, and the container goes without.
+var termName = lazyre.New(`^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$`)
 
 // run runs a one-off container of a service: its image from the current
 // release, the environment its containers get, on the app's network. The
@@ -52,8 +57,11 @@ func (c *call) run() error {
 	stdio := runtime.Stdio{Stdin: c.sess.Stdin, Stdout: c.sess.Stdout, Stderr: c.sess.Stderr}
 	if t := c.sess.Term; t != nil {
 		stdio.TTY = &runtime.WindowSize{Width: t.Width, Height: t.Height}
-		stdio.Resize = windowSizes(c.ctx, t.Resize)
-		if _, ok := env["TERM"]; !ok && t.Name != "" {
+		// Passed on until run returns.
+		rctx, stop := context.WithCancel(c.ctx)
+		defer stop()
+		stdio.Resize = windowSizes(rctx, t.Resize)
+		if _, ok := env["TERM"]; !ok && termName.Re().MatchString(t.Name) {
 			env["TERM"] = t.Name
 		}
 	}

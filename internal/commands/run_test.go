@@ -180,6 +180,12 @@ func TestRunAttachesTheClient(t *testing.T) {
 	if spec.Env["TERM"] != "xterm-256color" {
 		t.Errorf("TERM = %q, want the client's", spec.Env["TERM"])
 	}
+	resize = make(chan gitserver.Window, 1)
+	resize <- gitserver.Window{Width: 80, Height: 24}
+	run(&gitserver.Terminal{Name: "xterm\nEVIL=1", Width: 80, Height: 24, Resize: resize}, "").want(t, 0)
+	if term, ok := spec.Env["TERM"]; ok {
+		t.Errorf("a TERM that is no terminal type was passed on: %q", term)
+	}
 	if left, _ := e.rt.List(e.ctx, map[string]string{runtime.LabelKind: "run"}); len(left) != 0 {
 		t.Errorf("one-off containers left: %v", left)
 	}
