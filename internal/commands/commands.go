@@ -44,6 +44,9 @@ type Deps struct {
 	// Reroute routes an app again after its custom domains changed; nil
 	// leaves that to its next switch.
 	Reroute func(ctx context.Context, app string) error
+	// OneOffs records the one-off containers run is attached to, for the
+	// reconciler; nil records nothing.
+	OneOffs *OneOffs
 }
 
 // defaultJobTimeout applies when Deps.JobTimeout is not set.

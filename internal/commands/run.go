@@ -69,6 +69,8 @@ func (c *call) run() error {
 	// The command line is the user's and may hold a secret: it is not logged.
 	log := c.log.With("app", a.Name, "service", service, "container", name, "key", c.sess.Key.Name, "release", rel.Version, "terminal", stdio.TTY != nil)
 	log.Info("one-off container starting")
+	c.OneOffs.add(name)
+	defer c.OneOffs.done(name) // after the removal below
 	id, code, err := c.Runtime.RunAttached(c.ctx, runtime.ContainerSpec{
 		Name: name, Image: spec.Image, Cmd: argv, Env: env, Network: network,
 		// No alias: the service's name on the network stays its own

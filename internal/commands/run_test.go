@@ -144,9 +144,15 @@ func TestRunAttachesTheClient(t *testing.T) {
 	e.deploy("shop", "alice", commit1, time.Now())
 	// The container's command: reads its input, and says what terminal
 	// it has.
+	oneOffs := new(OneOffs)
+	cmds := New(Deps{Store: e.st, Runtime: e.rt, Repos: e.repos, Box: e.box, Queue: e.q, Canceller: e.q, Domain: "kyozo.test", OneOffs: oneOffs})
+	e.cmds["run"] = cmds["run"]
 	var spec runtime.ContainerSpec
 	e.rt.OnAttach = func(sp runtime.ContainerSpec, stdio runtime.Stdio) int {
 		spec = sp
+		if !oneOffs.Attached(sp.Name) {
+			t.Errorf("%s is not recorded as attached while it runs", sp.Name)
+		}
 		in, _ := io.ReadAll(stdio.Stdin)
 		fmt.Fprintf(stdio.Stdout, "read %q\n", in)
 		if stdio.TTY == nil {
@@ -188,5 +194,8 @@ func TestRunAttachesTheClient(t *testing.T) {
 	}
 	if left, _ := e.rt.List(e.ctx, map[string]string{runtime.LabelKind: "run"}); len(left) != 0 {
 		t.Errorf("one-off containers left: %v", left)
+	}
+	if oneOffs.Attached(spec.Name) {
+		t.Errorf("%s is still recorded as attached after run", spec.Name)
 	}
 }

@@ -236,7 +236,8 @@ func Serve(ctx context.Context, cfg *config.Config, exe string, log *slog.Logger
 	client := asynq.NewClientFromRedisClient(st.Client())
 	// Reconcile on start (a daemon killed mid-deploy leaves containers
 	// nobody owns, or replicas gone) and every minute after.
-	rec := &reconcile.Reconciler{Store: st, Runtime: rt, Queue: client, Logger: log.With("component", "reconcile"), Grace: 2 * time.Minute}
+	oneOffs := new(commands.OneOffs)
+	rec := &reconcile.Reconciler{Store: st, Runtime: rt, Queue: client, Logger: log.With("component", "reconcile"), Grace: 2 * time.Minute, OneOffs: oneOffs}
 	rctx, stopReconcile := context.WithCancel(context.Background())
 	defer stopReconcile()
 	go rec.Run(rctx, time.Minute)
@@ -275,6 +276,7 @@ func Serve(ctx context.Context, cfg *config.Config, exe string, log *slog.Logger
 			Logger:     log,
 			Unroute:    func(app string) { rtr.RemoveApp(app) },
 			Reroute:    ctrl.Refresh,
+			OneOffs:    oneOffs,
 		}),
 		KeyRemoved: func(k store.Key) {
 			if err := RemoveBootstrapKey(paths.BootstrapKeys, k.Fingerprint); err != nil {

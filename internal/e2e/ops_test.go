@@ -328,6 +328,21 @@ func TestKillDuringDeploy(t *testing.T) {
 	if out, err := k.git(dir, k.key, "push", "kyozo", "main"); err != nil {
 		t.Fatalf("push v1: %v\n%s", err, out)
 	}
+	// A one-off container is running when the daemon dies: nobody is
+	// attached to it after the restart, so it goes too.
+	docker := dockertest.Need(t)
+	oneOff := k.sshCmd(context.Background(), k.key, "run", "shop", "shop", "--", "sleep", "600")
+	oneOff.Start()
+	oneOffs := func() string {
+		out, _ := exec.Command(docker, "ps", "-a", "--filter", "label=kyozo.app=shop", "--filter", "label=kyozo.kind=run", "--format", "{{.Names}}").Output()
+		return strings.TrimSpace(string(out))
+	}
+	for wait := time.Now().Add(30 * time.Second); oneOffs() == "" && time.Now().Before(wait); time.Sleep(100 * time.Millisecond) {
+	}
+	if oneOffs() == "" {
+		t.Fatal("the one-off container never started")
+	}
+
 	writeCGIApp(t, dir, "v2")
 	commit(t, k, dir, "v2")
 	cmd := exec.Command("git", "push", "kyozo", "main")
@@ -344,7 +359,16 @@ func TestKillDuringDeploy(t *testing.T) {
 	k.cmd.Wait()
 	k.cmd = nil
 	cmd.Wait()
+	oneOff.Wait()
+	if oneOffs() == "" {
+		t.Fatal("the one-off container went with the daemon; nothing is left to test")
+	}
 	k.start()
+	for wait := time.Now().Add(60 * time.Second); oneOffs() != "" && time.Now().Before(wait); time.Sleep(250 * time.Millisecond) {
+	}
+	if left := oneOffs(); left != "" {
+		t.Errorf("one-off containers left after the restart: %s", left)
+	}
 
 	// The interrupted deploy is retried (asynq hands it back once its
 	// lease expires): follow it to its end, then the app serves v2 or, if

@@ -1,7 +1,8 @@
 // Package reconcile compares what the store says should run with what the
 // engine runs, on start and periodically: replicas that died or vanished
 // are started again (through the queue, health-gated like any change), and
-// containers Kyozo labelled that no app's current state owns are removed.
+// containers Kyozo labelled that no app's current state owns are removed,
+// one-off containers (run) included once no session is attached to them.
 // A container without Kyozo's labels is never touched, nor an app whose
 // lock is held (a job is changing it).
 package reconcile
@@ -30,12 +31,39 @@ type Reconciler struct {
 	// Grace is how old an unowned container must be before it is removed:
 	// a job's new containers are unowned until the job records them.
 	Grace time.Duration
+	// OneOffs, when set, says which one-off containers (run) a session of
+	// this daemon is attached to, by name. The others were left by a
+	// daemon that died during a run, and are removed; nil leaves one-off
+	// containers alone.
+	OneOffs interface{ Attached(name string) bool }
 }
 
 // Report says what one pass did.
 type Report struct {
 	Removed []string // container names
 	Healing []string // apps a heal job was queued for
+}
+
+// oneOffs removes one-off containers no session is attached to.
+func (r *Reconciler) oneOffs(ctx context.Context, rep *Report) error {
+	if r.OneOffs == nil {
+		return nil
+	}
+	cs, err := r.Runtime.List(ctx, map[string]string{runtime.LabelKind: "run"})
+	if err != nil {
+		return err
+	}
+	for _, c := range cs {
+		if r.OneOffs.Attached(c.Name) {
+			continue
+		}
+		if err := r.Runtime.Remove(ctx, c.ID); err != nil {
+			r.Logger.Warn("reconcile: remove one-off", "container", c.Name, "err", err)
+			continue
+		}
+		rep.Removed = append(rep.Removed, c.Name)
+	}
+	return nil
 }
 
 // Run reconciles every interval until ctx ends, starting at once.
@@ -106,6 +134,9 @@ func (r *Reconciler) Once(ctx context.Context) (Report, error) {
 			continue
 		}
 		rep.Removed = append(rep.Removed, c.Name)
+	}
+	if err := r.oneOffs(ctx, &rep); err != nil {
+		return rep, err
 	}
 	for _, a := range apps {
 		if a.Release == 0 {

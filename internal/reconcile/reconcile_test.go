@@ -94,3 +94,35 @@ func TestLeavesABusyAppAlone(t *testing.T) {
 		t.Errorf("a locked app was changed: %+v %v %+v", rep, err, q.ops)
 	}
 }
+
+type attached map[string]bool
+
+func (a attached) Attached(name string) bool { return a[name] }
+
+// A one-off container goes once no session is attached to it: its daemon
+// died during the run. Without a registry they are left alone.
+func TestRemovesOneOffsNobodyIsAttachedTo(t *testing.T) {
+	ctx := context.Background()
+	r, _, rt, _ := setup(t)
+	add(rt, "in-use", "shop", "run", true, time.Now().Add(-time.Hour))
+	add(rt, "left", "shop", "run", true, time.Now().Add(-time.Hour))
+	add(rt, "exited", "shop", "run", false, time.Now().Add(-time.Hour))
+	if _, err := r.Once(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(rt.Removed) != 0 {
+		t.Fatalf("without a registry, one-offs were removed: %v", rt.Removed)
+	}
+	r.OneOffs = attached{"kyozo-in-use": true}
+	rep, err := r.Once(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(rep.Removed)
+	if !slices.Equal(rep.Removed, []string{"kyozo-exited", "kyozo-left"}) {
+		t.Errorf("removed %v", rep.Removed)
+	}
+	if _, err := rt.Inspect(ctx, "in-use"); err != nil {
+		t.Errorf("the one-off a session uses: %v", err)
+	}
+}
