@@ -42,16 +42,16 @@ func TestRunAttachedOpensInputAndNamesTheFailure(t *testing.T) {
 // test ends.
 func (e *engine) runAttached(t *testing.T, ctx context.Context, name string, cmd []string, stdio runtime.Stdio) (string, int, error) {
 	t.Helper()
-	id, code, err := e.d.RunAttached(ctx, runtime.ContainerSpec{
-		Name: "kyozo-" + e.app + "-" + name, Image: e.image, Cmd: cmd, Restart: "no",
+	name = "kyozo-" + e.app + "-" + name
+	// By name, registered first: a test that fails while the container
+	// runs must not leave it behind.
+	t.Cleanup(func() {
+		_ = e.cli.ContainerRemove(context.Background(), name, container.RemoveOptions{Force: true})
+	})
+	return e.d.RunAttached(ctx, runtime.ContainerSpec{
+		Name: name, Image: e.image, Cmd: cmd, Restart: "no",
 		Labels: map[string]string{runtime.LabelApp: e.app},
 	}, stdio)
-	if id != "" {
-		t.Cleanup(func() {
-			_ = e.cli.ContainerRemove(context.Background(), id, container.RemoveOptions{Force: true})
-		})
-	}
-	return id, code, err
 }
 
 func TestIntegrationRunAttachedPipes(t *testing.T) {
