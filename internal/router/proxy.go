@@ -1,6 +1,7 @@
 package router
 
 import (
+	"context"
 	"errors"
 	"net"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 type backend struct {
 	Target
 	state   *targetState
+	fast    *fastTransport
 	proxy   *httputil.ReverseProxy
 	retired atomic.Bool // no table stored after this was set routes it
 }
@@ -54,9 +56,10 @@ func (r *Router) backend(t Target) *backend {
 		r.states[t.ID] = st
 	}
 	b := &backend{Target: t, state: st}
+	b.fast = &fastTransport{addr: t.Addr, dial: r.dial, fallback: r.transport}
 	b.proxy = &httputil.ReverseProxy{
 		Rewrite:       b.rewrite,
-		Transport:     r.transport,
+		Transport:     b.fast,
 		FlushInterval: r.flush,
 		BufferPool:    copyBuffers,
 		ErrorLog:      r.errorLog,
@@ -110,11 +113,10 @@ func isDialError(err error) bool {
 // a private network, so it keeps many idle connections per target (a burst
 // of requests would otherwise pay a connect each); compression is off since
 // the body goes straight back to the client as the app sent it.
-func newTransport() *http.Transport {
-	d := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
+func newTransport(dial func(ctx context.Context, network, addr string) (net.Conn, error)) *http.Transport {
 	return &http.Transport{
 		Proxy:                 nil, // never the environment's HTTP_PROXY: targets are local
-		DialContext:           d.DialContext,
+		DialContext:           dial,
 		MaxIdleConns:          0, // no global cap; the per-host cap and the timeout bound it
 		MaxIdleConnsPerHost:   1024,
 		IdleConnTimeout:       90 * time.Second,

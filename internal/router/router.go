@@ -2,6 +2,7 @@ package router
 
 import (
 	"bufio"
+	"context"
 	"log"
 	"log/slog"
 	"net"
@@ -59,7 +60,8 @@ const statusClientClosed = 499
 type Router struct {
 	log       *slog.Logger
 	obs       Observer
-	transport *http.Transport
+	transport *http.Transport // for what the targets' fast transports do not take
+	dial      func(ctx context.Context, network, addr string) (net.Conn, error)
 	flush     time.Duration
 	errorLog  *log.Logger
 	onError   func(http.ResponseWriter, *http.Request, error)
@@ -78,10 +80,12 @@ func New(opts Options) *Router {
 	if logger == nil {
 		logger = slog.Default()
 	}
+	d := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
 	r := &Router{
 		log:       logger,
 		obs:       opts.Observer,
-		transport: newTransport(),
+		dial:      d.DialContext,
+		transport: newTransport(d.DialContext),
 		flush:     opts.FlushInterval,
 		errorLog:  slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 		backends:  make(map[Target]*backend),
@@ -95,7 +99,14 @@ func New(opts Options) *Router {
 
 // CloseIdleConnections closes the router's idle connections to targets;
 // kyozo serve calls it on shutdown, after the server has stopped.
-func (r *Router) CloseIdleConnections() { r.transport.CloseIdleConnections() }
+func (r *Router) CloseIdleConnections() {
+	r.mu.Lock()
+	for _, b := range r.backends {
+		b.fast.closeIdle(false)
+	}
+	r.mu.Unlock()
+	r.transport.CloseIdleConnections()
+}
 
 // ServeHTTP sends req to a target of the route its Host names.
 func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {

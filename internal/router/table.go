@@ -167,6 +167,9 @@ func (r *Router) swap(apps map[string]*appEntry) []Target {
 			continue
 		}
 		b.retired.Store(true)
+		// Its requests in flight finish on their connections; none is
+		// kept after, since the target is going away.
+		b.fast.closeIdle(true)
 		delete(r.backends, t)
 		if !liveIDs[t.ID] {
 			removed = append(removed, t)
