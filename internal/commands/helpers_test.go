@@ -111,11 +111,7 @@ type env struct {
 
 func setup(t *testing.T) *env {
 	t.Helper()
-	st, err := store.Open(redistest.Start(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := redistest.Store(t)
 	box, err := secrets.New(bytes.Repeat([]byte{7}, 32))
 	if err != nil {
 		t.Fatal(err)

@@ -22,11 +22,7 @@ import (
 // eventsSetup is a store with the app shop and three events in its trail.
 func eventsSetup(t *testing.T) *store.Redis {
 	t.Helper()
-	st, err := store.Open(redistest.Start(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := redistest.Store(t)
 	ctx := context.Background()
 	for _, app := range []string{"shop", "blog"} {
 		if err := st.CreateApp(ctx, store.App{Name: app, Owner: "alice", Created: time.Now()}); err != nil {

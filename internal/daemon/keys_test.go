@@ -45,11 +45,7 @@ func TestBootstrapKeys(t *testing.T) {
 	if st, err := os.Stat(file); err != nil || st.Mode().Perm() != 0o600 {
 		t.Errorf("file mode %v %v", st.Mode(), err)
 	}
-	st, err := store.Open(redistest.Start(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := redistest.Store(t)
 	ctx := context.Background()
 	n, err := ImportBootstrapKeys(ctx, st, file)
 	if err != nil || n != 2 {

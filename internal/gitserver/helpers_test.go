@@ -44,11 +44,7 @@ func start(t *testing.T, mod func(*Config)) *harness {
 			t.Skipf("%s not installed", bin)
 		}
 	}
-	st, err := store.Open(redistest.Start(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := redistest.Store(t)
 	h := &harness{t: t, st: st, repos: &repo.Repos{Root: t.TempDir()}, home: t.TempDir(), log: &syncbuf.Buffer{}, keys: map[string]string{}}
 	cfg := Config{
 		HostKeyPath: filepath.Join(t.TempDir(), "ssh", "host_ed25519"),
@@ -60,6 +56,7 @@ func start(t *testing.T, mod func(*Config)) *harness {
 	if mod != nil {
 		mod(&cfg)
 	}
+	var err error
 	h.srv, err = New(cfg)
 	if err != nil {
 		t.Fatal(err)

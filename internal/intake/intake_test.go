@@ -104,11 +104,7 @@ func (q *fakeQueue) DeleteTask(queue, id string) error {
 
 func setup(t *testing.T, finish store.JobState) (*Intake, *fakeQueue, string) {
 	t.Helper()
-	st, err := store.Open(redistest.Start(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := redistest.Store(t)
 	ctx := context.Background()
 	st.CreateApp(ctx, store.App{Name: "shop", Owner: "alice"})
 	repos := &repo.Repos{Root: t.TempDir()}

@@ -110,11 +110,7 @@ func counter(t *testing.T, reg *prometheus.Registry, result string) float64 {
 // the audit trail.
 func TestReplaceAfterThreshold(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(redistest.Start(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := redistest.Store(t)
 	r1, port := serveReplica(t, "127.0.0.1", 0)
 	r2, _ := serveReplica(t, "127.0.0.2", port)
 
@@ -229,11 +225,7 @@ func TestReplaceAfterThreshold(t *testing.T) {
 // and its failure count does not linger.
 func TestContainerGone(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(redistest.Start(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := redistest.Store(t)
 	rt := runtimetest.New()
 	rt.Add(runtime.Container{ID: "c1", Running: true, IP: "127.0.0.1"})
 	st.CreateApp(ctx, store.App{Name: "blog", Owner: "alice"})

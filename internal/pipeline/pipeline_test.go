@@ -164,11 +164,7 @@ func (h *healthServer) set(v bool) { h.mu.Lock(); h.healthy = v; h.mu.Unlock() }
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	st, err := store.Open(redistest.Start(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := redistest.Store(t)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -32,11 +32,7 @@ func (q *queue) EnqueueContext(ctx context.Context, t *asynq.Task, _ ...asynq.Op
 }
 
 func setup(t *testing.T) (*Reconciler, *store.Redis, *runtimetest.Fake, *queue) {
-	st, err := store.Open(redistest.Start(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := redistest.Store(t)
 	rt := runtimetest.New()
 	q := &queue{}
 	return &Reconciler{Store: st, Runtime: rt, Queue: q, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, st, rt, q

@@ -18,11 +18,7 @@ import (
 
 func setup(t *testing.T) (*Controller, *store.Redis, *runtimetest.Fake) {
 	t.Helper()
-	st, err := store.Open(redistest.Start(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := redistest.Store(t)
 	rt := runtimetest.New()
 	c := &Controller{
 		Store: st, Runtime: rt, Router: router.New(router.Options{}), Domain: "localhost", DrainTimeout: time.Second,

@@ -14,19 +14,9 @@ import (
 	"github.com/kyozo/kyozo/internal/testutil/redistest"
 )
 
-func open(t *testing.T) *store.Redis {
-	t.Helper()
-	s, err := store.Open(redistest.Start(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
-
 func TestKeys(t *testing.T) {
 	ctx := context.Background()
-	s := open(t)
+	s := redistest.Store(t)
 	k := store.Key{Name: "alice", Fingerprint: "SHA256:a", Admin: true, PublicKey: "ssh-ed25519 AAAA"}
 	if err := s.AddKey(ctx, k); err != nil {
 		t.Fatal(err)
@@ -62,7 +52,7 @@ func TestKeys(t *testing.T) {
 
 func TestReleasesNumberAtomically(t *testing.T) {
 	ctx := context.Background()
-	s := open(t)
+	s := redistest.Store(t)
 	if err := s.CreateApp(ctx, store.App{Name: "shop", Owner: "alice"}); err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +105,7 @@ func TestReleasesNumberAtomically(t *testing.T) {
 
 func TestConfigAndDelete(t *testing.T) {
 	ctx := context.Background()
-	s := open(t)
+	s := redistest.Store(t)
 	s.CreateApp(ctx, store.App{Name: "shop"})
 	s.SetConfig(ctx, "shop", map[string]string{"A": "1", "B": "2"}, nil)
 	s.SetConfig(ctx, "shop", map[string]string{"C": "3"}, []string{"A"})
@@ -141,7 +131,7 @@ func TestConfigAndDelete(t *testing.T) {
 
 func TestJobLog(t *testing.T) {
 	ctx := context.Background()
-	s := open(t)
+	s := redistest.Store(t)
 	if err := s.CreateJob(ctx, store.Job{ID: "j1", App: "shop", State: store.JobQueued}); err != nil {
 		t.Fatal(err)
 	}
@@ -185,7 +175,7 @@ func TestJobLog(t *testing.T) {
 
 func TestLocksAndSecrets(t *testing.T) {
 	ctx := context.Background()
-	s := open(t)
+	s := redistest.Store(t)
 	if ok, _ := s.TryLock(ctx, "app:shop", "w1", time.Second); !ok {
 		t.Fatal("first lock")
 	}
@@ -214,7 +204,7 @@ func TestLocksAndSecrets(t *testing.T) {
 
 func TestEvents(t *testing.T) {
 	ctx := context.Background()
-	s := open(t)
+	s := redistest.Store(t)
 	s.EventsPerApp = 5
 	for i := range 12 {
 		e, err := s.AddEvent(ctx, store.Event{App: "shop", Type: store.EventDeploy, Actor: "alice", Message: fmt.Sprintf("v%d", i+1)})
@@ -247,7 +237,7 @@ func TestEvents(t *testing.T) {
 
 func TestDomains(t *testing.T) {
 	ctx := context.Background()
-	s := open(t)
+	s := redistest.Store(t)
 	for _, app := range []string{"shop", "blog"} {
 		if err := s.CreateApp(ctx, store.App{Name: app}); err != nil {
 			t.Fatal(err)

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kyozo/kyozo/internal/store"
 )
 
 // Start runs a private redis-server and returns its URL (redis://127.0.0.1:PORT/0).
@@ -72,4 +74,16 @@ func freePort(t testing.TB) int {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
+}
+
+// Store opens Kyozo's store on a private redis-server, closed when the
+// test ends.
+func Store(t testing.TB) *store.Redis {
+	t.Helper()
+	st, err := store.Open(Start(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
 }
