@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/kyozo/kyozo/internal/runtime"
@@ -44,8 +43,8 @@ func (d *Deployer) converge(ctx context.Context, job *jobRun, app store.App, pre
 	if err != nil {
 		return 0, err
 	}
-	var prevCfg map[string]string
-	if prev != nil {
+	var prevCfg map[string]string // only a new release compares configs
+	if prev != nil && want.newRelease {
 		if prevCfg, err = d.openConfig(prev.Config); err != nil {
 			return 0, err
 		}
@@ -58,7 +57,7 @@ func (d *Deployer) converge(ctx context.Context, job *jobRun, app store.App, pre
 			return 0, err
 		}
 	} else {
-		job.network = "kyozo-" + app.Name
+		job.network = runtime.NetworkName(app.Name)
 	}
 	job.out.header(ctx, "Starting containers")
 	running := map[string]store.Running{}
@@ -293,16 +292,4 @@ func (d *Deployer) releaseURLs(ctx context.Context, job *jobRun, rel *store.Rele
 	if !served {
 		job.out.info(ctx, "no web service: nothing is routed")
 	}
-}
-
-// describeConfig lists config keys for a release description, never values.
-func describeConfig(set map[string]string, unset []string) string {
-	var parts []string
-	if len(set) > 0 {
-		parts = append(parts, "Set "+strings.Join(slices.Sorted(maps.Keys(set)), ", "))
-	}
-	if len(unset) > 0 {
-		parts = append(parts, "Unset "+strings.Join(unset, ", "))
-	}
-	return strings.Join(parts, "; ")
 }

@@ -26,8 +26,12 @@ type jobRun struct {
 	timings []string
 }
 
-func (j *jobRun) stage(name string, start time.Time) {
-	j.timings = append(j.timings, fmt.Sprintf("%s %s", name, seconds(time.Since(start))))
+// stage records how long a deploy stage took, in the job's summary line
+// and as a metric.
+func (d *Deployer) stage(j *jobRun, stage metrics.Stage, start time.Time) {
+	took := time.Since(start)
+	j.timings = append(j.timings, fmt.Sprintf("%s %s", stage, seconds(took)))
+	d.Metrics.DeployStage(stage, took)
 }
 
 // deployment is a deploy's state as it goes through the stages.
@@ -51,8 +55,7 @@ func (d *Deployer) deploy(ctx context.Context, job *jobRun, p tasks.Deploy) (ver
 	if err := d.detect(ctx, dep); err != nil {
 		return 0, err
 	}
-	job.stage("detect", t)
-	d.Metrics.DeployStage(metrics.StageDetect, time.Since(t))
+	d.stage(job, metrics.StageDetect, t)
 	if err := d.loadCurrent(ctx, job, &dep.app, &dep.prev); err != nil {
 		return 0, err
 	}
@@ -63,8 +66,7 @@ func (d *Deployer) deploy(ctx context.Context, job *jobRun, p tasks.Deploy) (ver
 	if err := d.buildImages(ctx, dep); err != nil {
 		return 0, err
 	}
-	job.stage("build", t)
-	d.Metrics.DeployStage(metrics.StageBuild, time.Since(t))
+	d.stage(job, metrics.StageBuild, t)
 
 	t = time.Now()
 	cfg, err := d.Store.Config(ctx, p.App)
@@ -76,8 +78,7 @@ func (d *Deployer) deploy(ctx context.Context, job *jobRun, p tasks.Deploy) (ver
 	if err != nil {
 		return 0, err
 	}
-	job.stage("rollout", t)
-	d.Metrics.DeployStage(metrics.StageRollout, time.Since(t))
+	d.stage(job, metrics.StageRollout, t)
 	d.releaseURLs(ctx, job, rel)
 	d.prune(ctx, job)
 	job.out.info(ctx, "Stages: %s", strings.Join(job.timings, ", "))

@@ -65,6 +65,7 @@ var (
 func (d *Deployer) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	var (
 		id, app, actor string
+		op             *tasks.Op // nil for a deploy
 		eventType      = store.EventDeploy
 		run            func(ctx context.Context, job *jobRun) (int, error)
 	)
@@ -82,13 +83,14 @@ func (d *Deployer) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		}()
 		run = func(ctx context.Context, job *jobRun) (int, error) { return d.deploy(ctx, job, p) }
 	case tasks.TypeOp:
-		op, err := tasks.ParseOp(t)
+		parsed, err := tasks.ParseOp(t)
 		if err != nil {
 			return err
 		}
+		op = &parsed
 		id, app, actor = op.JobID, op.App, op.Actor
 		eventType = opEvents[op.Op]
-		run = func(ctx context.Context, job *jobRun) (int, error) { return d.operate(ctx, job, op) }
+		run = func(ctx context.Context, job *jobRun) (int, error) { return d.operate(ctx, job, parsed) }
 	default:
 		return fmt.Errorf("unknown task type %q: %w", t.Type(), asynq.SkipRetry)
 	}
@@ -116,7 +118,7 @@ func (d *Deployer) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	case err == nil:
 		job.State, job.Release = store.JobSucceeded, rel
 		done := "Done"
-		if t.Type() == tasks.TypeDeploy || rel != 0 && rel != job.Release {
+		if op == nil {
 			done = fmt.Sprintf("Deployed %s v%d", app, rel)
 		}
 		jr.out.final(wctx, store.JobSucceeded, fmt.Sprintf("%s in %s", done, seconds(time.Since(start))))
@@ -134,17 +136,17 @@ func (d *Deployer) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		result = "failed"
 		job.State, job.Error = store.JobFailed, err.Error()
 		what := "Failed: "
-		if t.Type() == tasks.TypeDeploy {
+		if op == nil {
 			what = "Deploy failed: "
 		}
 		jr.out.final(wctx, store.JobFailed, what+err.Error())
 		log.Warn("job failed", "err", err)
 	}
-	if t.Type() == tasks.TypeDeploy {
+	if op == nil {
 		d.Metrics.Deploy(app, metrics.DeployResult(result))
 		d.Metrics.DeployStage(metrics.StageTotal, time.Since(start))
 	}
-	d.event(wctx, jobEvent(t, job, eventType, actor, time.Since(start)))
+	d.event(wctx, jobEvent(op, job, eventType, actor, time.Since(start)))
 	if uerr := d.Store.UpdateJob(wctx, job); uerr != nil {
 		return uerr
 	}
@@ -216,8 +218,9 @@ var opEvents = map[string]string{
 	tasks.OpHeal: store.EventHealth,
 }
 
-// jobEvent is the audit-trail entry of a finished job.
-func jobEvent(t *asynq.Task, j store.Job, typ, actor string, d time.Duration) store.Event {
+// jobEvent is the audit-trail entry of a finished job: a deploy's when op
+// is nil, else the operation's.
+func jobEvent(op *tasks.Op, j store.Job, typ, actor string, d time.Duration) store.Event {
 	e := store.Event{App: j.App, Type: typ, Actor: actor, Duration: d.Seconds(), Job: j.ID, Error: j.Error}
 	switch j.State {
 	case store.JobSucceeded:
@@ -226,13 +229,13 @@ func jobEvent(t *asynq.Task, j store.Job, typ, actor string, d time.Duration) st
 		if j.Release > 0 {
 			e.Message = fmt.Sprintf("succeeded: v%d", j.Release)
 		}
-		if t.Type() == tasks.TypeDeploy {
+		if op == nil {
 			e.Message += " at " + short(j.Commit)
 		}
 	default:
 		e.Message = string(j.State)
 	}
-	if op, err := tasks.ParseOp(t); err == nil && t.Type() == tasks.TypeOp {
+	if op != nil {
 		switch op.Op {
 		case tasks.OpConfig:
 			e.Message = op.Description + ": " + e.Message

@@ -53,7 +53,7 @@ func (d *Deployer) operate(ctx context.Context, job *jobRun, op tasks.Op) (int, 
 		for name, n := range op.Replicas {
 			s, ok := cur.Services[name]
 			if !ok {
-				return 0, fmt.Errorf("no service %q in v%d (services: %s)", name, cur.Version, strings.Join(sortedNames(cur), ", "))
+				return 0, fmt.Errorf("no service %q in v%d (services: %s)", name, cur.Version, strings.Join(slices.Sorted(maps.Keys(cur.Services)), ", "))
 			}
 			if s.Kind == string(topology.KindJob) {
 				return 0, fmt.Errorf("%s runs once per release and cannot be scaled", name)
@@ -73,15 +73,11 @@ func (d *Deployer) operate(ctx context.Context, job *jobRun, op tasks.Op) (int, 
 		}
 		// Config stored with --no-restart since the release is released
 		// now, as Dokku's ps:restart does.
-		changed, err := d.configChanged(ctx, op.App, cur)
+		cfg, changed, err := d.configChanged(ctx, op.App, cur)
 		if err != nil {
 			return 0, err
 		}
 		if changed {
-			cfg, err := d.Store.Config(ctx, op.App)
-			if err != nil {
-				return 0, err
-			}
 			rel := copyRelease(cur, op)
 			rel.Kind, rel.Description, rel.Config = "config", "Apply config changed with --no-restart", cfg
 			job.out.info(ctx, "the stored config differs from v%d's: releasing it", cur.Version)
@@ -124,7 +120,7 @@ func (d *Deployer) rollback(ctx context.Context, job *jobRun, app store.App, cur
 		return 0, err
 	}
 	job.out.header(ctx, "Rolling %s back to v%d (%s)", op.App, target, old.Description)
-	for _, name := range sortedNames(&old) {
+	for _, name := range slices.Sorted(maps.Keys(old.Services)) {
 		img := old.Services[name].Image
 		ok, err := d.Runtime.ImageExists(ctx, img)
 		if err != nil {
@@ -160,7 +156,7 @@ func copyRelease(r *store.Release, op tasks.Op) *store.Release {
 func servicesOf(rel *store.Release, names []string) ([]string, error) {
 	if len(names) == 0 {
 		var all []string
-		for _, n := range sortedNames(rel) {
+		for _, n := range slices.Sorted(maps.Keys(rel.Services)) {
 			if rel.Services[n].Kind != string(topology.KindJob) {
 				all = append(all, n)
 			}
@@ -169,35 +165,26 @@ func servicesOf(rel *store.Release, names []string) ([]string, error) {
 	}
 	for _, n := range names {
 		if _, ok := rel.Services[n]; !ok {
-			return nil, fmt.Errorf("no service %q in v%d (services: %s)", n, rel.Version, strings.Join(sortedNames(rel), ", "))
+			return nil, fmt.Errorf("no service %q in v%d (services: %s)", n, rel.Version, strings.Join(slices.Sorted(maps.Keys(rel.Services)), ", "))
 		}
 	}
 	return names, nil
 }
 
-func sortedNames(rel *store.Release) []string {
-	var out []string
-	for n := range rel.Services {
-		out = append(out, n)
-	}
-	slices.Sort(out)
-	return out
-}
-
-// configChanged reports whether the app's stored config differs from the
-// release's (set with --no-restart since).
-func (d *Deployer) configChanged(ctx context.Context, app string, rel *store.Release) (bool, error) {
+// configChanged reports whether the app's stored config (returned, sealed)
+// differs from the release's: set with --no-restart since.
+func (d *Deployer) configChanged(ctx context.Context, app string, rel *store.Release) (map[string]string, bool, error) {
 	stored, err := d.Store.Config(ctx, app)
 	if err != nil {
-		return false, err
+		return nil, false, err
 	}
 	a, err := d.openConfig(stored)
 	if err != nil {
-		return false, err
+		return nil, false, err
 	}
 	b, err := d.openConfig(rel.Config)
 	if err != nil {
-		return false, err
+		return nil, false, err
 	}
-	return !maps.Equal(a, b), nil
+	return stored, !maps.Equal(a, b), nil
 }

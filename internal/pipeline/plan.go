@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -236,9 +235,6 @@ func (d *Deployer) buildImages(ctx context.Context, dep *deployment) error {
 	}
 	return nil
 }
-
-// envKeys lists a map's keys sorted, for stable output.
-func envKeys(m map[string]string) []string { return slices.Sorted(maps.Keys(m)) }
 
 // builderNoise is the classic builder's bookkeeping between steps: layer
 // ids and intermediate containers, which tell the pusher nothing.

@@ -20,6 +20,11 @@ const (
 	LabelManaged = "kyozo.managed" // "true" on everything Kyozo owns
 )
 
+// NetworkName is the network EnsureNetwork makes for an app: its services
+// and backing services find each other there by alias, and nothing else is
+// on it.
+func NetworkName(app string) string { return "kyozo-" + app }
+
 // ErrImageNotFound is returned by Run when the image is not present locally.
 var ErrImageNotFound = errors.New("image not found")
 

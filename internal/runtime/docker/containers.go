@@ -439,7 +439,7 @@ func toContainer(c container.InspectResponse) runtime.Container {
 // app label, else the only kyozo- network it is on, else its only network.
 func appIP(labels map[string]string, nets map[string]*network.EndpointSettings) string {
 	if app := labels[runtime.LabelApp]; app != "" {
-		if ep := nets[NetworkName(app)]; ep != nil {
+		if ep := nets[runtime.NetworkName(app)]; ep != nil {
 			return ep.IPAddress
 		}
 	}

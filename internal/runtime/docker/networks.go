@@ -13,10 +13,6 @@ import (
 	"github.com/kyozo/kyozo/internal/runtime"
 )
 
-// NetworkName is the bridge network of an app: its services and backing
-// services find each other there by alias, and nothing else is on it.
-func NetworkName(app string) string { return "kyozo-" + app }
-
 // EnsureNetwork creates the app's bridge network if it is missing and
 // returns its name. An existing network is reused only when Kyozo made it
 // for this app: attaching an app to a stranger's network would let them see
@@ -25,7 +21,7 @@ func (d *Driver) EnsureNetwork(ctx context.Context, app string) (string, error) 
 	if !appName.MatchString(app) {
 		return "", fmt.Errorf("%w: app name %q does not match %s", runtime.ErrInvalidSpec, app, appName)
 	}
-	name := NetworkName(app)
+	name := runtime.NetworkName(app)
 	err := d.checkNetwork(ctx, name, app)
 	if err == nil || !cerrdefs.IsNotFound(err) {
 		return name, err

@@ -65,7 +65,7 @@ func (d *Driver) RemoveNetwork(ctx context.Context, app string) error {
 	if !ok {
 		return errors.New("this engine client cannot remove networks")
 	}
-	name := NetworkName(app)
+	name := runtime.NetworkName(app)
 	err := d.checkNetwork(ctx, name, app)
 	switch {
 	case cerrdefs.IsNotFound(err):

@@ -51,7 +51,7 @@ func (f *Fake) Set(id string, change func(*runtime.Container)) {
 }
 
 func (f *Fake) EnsureNetwork(ctx context.Context, app string) (string, error) {
-	return "kyozo-" + app, nil
+	return runtime.NetworkName(app), nil
 }
 
 func (f *Fake) ImageExists(ctx context.Context, ref string) (bool, error) {
