@@ -97,6 +97,16 @@ func New(deps Deps) map[string]gitserver.Command {
 	return out
 }
 
+// Names lists the commands New returns, in help order.
+func Names() []string {
+	var cs *commands // the table holds method expressions only
+	var out []string
+	for _, c := range cs.table() {
+		out = append(out, c.name)
+	}
+	return out
+}
+
 func (cs *commands) table() []*command {
 	return []*command{
 		{name: "apps", usage: "apps", summary: "list the apps you can see", run: (*call).apps},

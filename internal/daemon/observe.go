@@ -7,23 +7,21 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/kyozo/kyozo/internal/commands"
+	"github.com/kyozo/kyozo/internal/gitserver"
 	"github.com/kyozo/kyozo/internal/metrics"
 	"github.com/kyozo/kyozo/internal/runtime"
 	"github.com/kyozo/kyozo/internal/store"
 )
 
-// sshCommands are the ssh command names counted by name in metrics.
-var sshCommands = []string{
-	"git-receive-pack", "git-upload-pack", "help", "keys:add", "keys:list", "keys:remove",
-	"apps", "apps:create", "apps:info", "apps:destroy", "releases", "rollback",
-	"config", "config:get", "config:set", "config:unset", "ps", "ps:scale", "ps:restart",
-	"ps:stop", "ps:start", "logs", "run", "services", "events",
-}
+// sshCommands are the ssh command names counted by name in metrics: the
+// server's own and the day-to-day ones.
+func sshCommands() []string { return append(gitserver.BuiltinNames(), commands.Names()...) }
 
 // newMetrics registers Kyozo's metrics on the default registry (so Go and
 // process metrics come along), with the queue read at scrape time.
 func newMetrics(inspector *asynq.Inspector, log *slog.Logger) (*metrics.Metrics, error) {
-	m, err := metrics.New(prometheus.DefaultRegisterer, metrics.Options{SSHCommands: sshCommands})
+	m, err := metrics.New(prometheus.DefaultRegisterer, metrics.Options{SSHCommands: sshCommands()})
 	if err != nil {
 		return nil, err
 	}

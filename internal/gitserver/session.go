@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -118,6 +119,12 @@ func (s *Server) dispatch(ctx context.Context, sess *Session, name string, args 
 		return exitFailure
 	}
 	return c.Run(ctx, sess, args)
+}
+
+// BuiltinNames lists the commands every server has, sorted.
+func BuiltinNames() []string {
+	var s *Server // the commands' Run closures are made, never called
+	return slices.Sorted(maps.Keys(s.builtins()))
 }
 
 func (s *Server) builtins() map[string]Command {
