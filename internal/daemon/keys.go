@@ -96,10 +96,12 @@ func ImportBootstrapKeys(ctx context.Context, st store.Keys, path string) (int, 
 	}
 	n := 0
 	for _, k := range keys {
-		if _, err := st.KeyByFingerprint(ctx, k.Fingerprint); err == nil {
+		// AddKey refuses a known fingerprint or name: that key is there.
+		err := st.AddKey(ctx, k)
+		if errors.Is(err, store.ErrExists) {
 			continue
 		}
-		if err := st.AddKey(ctx, k); err != nil && !errors.Is(err, store.ErrExists) {
+		if err != nil {
 			return n, err
 		}
 		n++

@@ -54,6 +54,14 @@ func TestBootstrapKeys(t *testing.T) {
 	if n, _ := ImportBootstrapKeys(ctx, st, file); n != 0 {
 		t.Errorf("second import added %d", n)
 	}
+	// A name another key has is not imported, and not counted as if it were.
+	other := redistest.Store(t)
+	if err := other.AddKey(ctx, store.Key{Name: "alice", Fingerprint: "SHA256:someone-else"}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := ImportBootstrapKeys(ctx, other, file); n != 1 || err != nil {
+		t.Errorf("import beside another alice: %d %v, want bob alone", n, err)
+	}
 	k, err := st.KeyByFingerprint(ctx, alice.Fingerprint)
 	if err != nil || !k.Admin || k.Name != "alice" {
 		t.Errorf("alice %+v %v", k, err)
