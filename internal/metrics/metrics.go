@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/kyozo/kyozo/internal/topology"
 )
 
 const namespace = "kyozo"
@@ -366,23 +368,8 @@ func enum(v string, set []string) string {
 // follows Kyozo's naming rule (^[a-z][a-z0-9-]{0,62}$), else "unknown", so
 // whatever reaches a label is bounded by the apps and services that exist.
 func label(name string) string {
-	if validName(name) {
+	if topology.ValidName(name) {
 		return name
 	}
 	return Unknown
-}
-
-// validName is the naming rule without a regexp: it runs on the router's
-// first request to each service.
-func validName(s string) bool {
-	if len(s) == 0 || len(s) > 63 || s[0] < 'a' || s[0] > 'z' {
-		return false
-	}
-	for i := 1; i < len(s); i++ {
-		c := s[i]
-		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' {
-			return false
-		}
-	}
-	return true
 }

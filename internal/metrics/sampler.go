@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/kyozo/kyozo/internal/runtime"
+	"github.com/kyozo/kyozo/internal/topology"
 )
 
 // DesiredFunc returns what should run: app → service → replicas. The
@@ -246,7 +247,7 @@ func (s *Sampler) Sample(ctx context.Context) error {
 	// would be a label value nobody bounded.
 	valid := make([]runtime.Container, 0, len(cs))
 	for _, c := range cs {
-		if validName(c.Labels[runtime.LabelApp]) && validName(c.Labels[runtime.LabelService]) {
+		if topology.ValidName(c.Labels[runtime.LabelApp]) && topology.ValidName(c.Labels[runtime.LabelService]) {
 			valid = append(valid, c)
 		}
 	}
@@ -364,11 +365,11 @@ func (s *Sampler) accumulate(cs []runtime.Container, stats []statResult) []svcSa
 		return v
 	}
 	for app, svcs := range s.desired {
-		if !validName(app) {
+		if !topology.ValidName(app) {
 			continue
 		}
 		for svc, n := range svcs {
-			if validName(svc) {
+			if topology.ValidName(svc) {
 				get(svcKey{app, svc}).desired = n
 			}
 		}
@@ -460,9 +461,9 @@ func delta(cur, prev float64) float64 {
 
 // publish turns a sweep into the metrics Collect serves and swaps them in.
 func (s *Sampler) publish(svcs []svcSample, begin time.Time) {
-	per := 4
+	per := 5 // up, healthy, desired, running, restarts
 	if s.cfg.Stats != nil {
-		per += 5
+		per += 4 // cpu, memory, rx, tx
 	}
 	ms := make([]prometheus.Metric, 0, len(svcs)*per+3)
 	gauge := func(d *prometheus.Desc, v float64, k svcKey) {

@@ -90,9 +90,7 @@ func (r *Reconciler) Once(ctx context.Context) (Report, error) {
 		return rep, err
 	}
 	owned := map[string]bool{}
-	known := map[string]store.App{}
 	for _, a := range apps {
-		known[a.Name] = a
 		for _, run := range a.Running {
 			for _, id := range run.Containers {
 				owned[id] = true

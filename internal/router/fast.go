@@ -52,12 +52,7 @@ const (
 
 // fast reports whether req takes the fast path.
 func fast(req *http.Request) bool {
-	switch req.Method {
-	case http.MethodGet, http.MethodHead, http.MethodOptions:
-	default:
-		return false
-	}
-	return (req.Body == nil || req.Body == http.NoBody) && req.ContentLength == 0 &&
+	return idempotent(req.Method) && (req.Body == nil || req.Body == http.NoBody) && req.ContentLength == 0 &&
 		req.Header.Get("Upgrade") == "" && len(req.TransferEncoding) == 0
 }
 

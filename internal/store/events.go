@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -51,22 +53,12 @@ func decodeEvents(msgs []redis.XMessage) []Event {
 		if json.Unmarshal([]byte(s), &e) != nil {
 			continue
 		}
-		if seq, _, ok := cutDash(m.ID); ok {
-			e.Seq = seq
+		if seq, _, ok := strings.Cut(m.ID, "-"); ok {
+			e.Seq, _ = strconv.ParseInt(seq, 10, 64)
 		}
 		out = append(out, e)
 	}
 	return out
-}
-
-func cutDash(id string) (int64, string, bool) {
-	for i := range len(id) {
-		if id[i] == '-' {
-			n, err := strconv.ParseInt(id[:i], 10, 64)
-			return n, id[i+1:], err == nil
-		}
-	}
-	return 0, "", false
 }
 
 // EventsList returns the last n events (all when n ≤ 0), oldest first.
@@ -75,9 +67,7 @@ func (r *Redis) EventsList(ctx context.Context, app string, n int) ([]Event, err
 	var err error
 	if n > 0 {
 		msgs, err = r.rdb.XRevRangeN(ctx, eventsKey(app), "+", "-", int64(n)).Result()
-		for i, j := 0, len(msgs)-1; i < j; i, j = i+1, j-1 {
-			msgs[i], msgs[j] = msgs[j], msgs[i]
-		}
+		slices.Reverse(msgs)
 	} else {
 		msgs, err = r.rdb.XRange(ctx, eventsKey(app), "-", "+").Result()
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -111,7 +112,7 @@ func (r *Redis) KeysList(ctx context.Context) ([]Key, error) {
 			out = append(out, k)
 		}
 	}
-	slices.SortFunc(out, func(a, b Key) int { return cmpString(a.Name, b.Name) })
+	slices.SortFunc(out, func(a, b Key) int { return strings.Compare(a.Name, b.Name) })
 	return out, nil
 }
 
@@ -169,7 +170,7 @@ func (r *Redis) AppsList(ctx context.Context) ([]App, error) {
 			out = append(out, a)
 		}
 	}
-	slices.SortFunc(out, func(a, b App) int { return cmpString(a.Name, b.Name) })
+	slices.SortFunc(out, func(a, b App) int { return strings.Compare(a.Name, b.Name) })
 	return out, nil
 }
 
@@ -463,19 +464,10 @@ func (r *Redis) Secret(ctx context.Context, app, name string, gen func() (string
 	if err != nil {
 		return "", err
 	}
-	if _, err := r.rdb.HSetNX(ctx, key, name, nv).Result(); err != nil {
-		return "", err
+	won, err := r.rdb.HSetNX(ctx, key, name, nv).Result()
+	if err != nil || won {
+		return nv, err
 	}
-	// Another writer may have won the race; theirs is the secret.
+	// Another writer won the race; theirs is the secret.
 	return r.rdb.HGet(ctx, key, name).Result()
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 
 	"github.com/docker/docker/api/types"
 	"github.com/docker/docker/api/types/container"
@@ -16,6 +15,7 @@ import (
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 
 	"github.com/kyozo/kyozo/internal/runtime"
+	"github.com/kyozo/kyozo/internal/topology"
 )
 
 // ErrNotManaged is returned when a network, volume or container Kyozo would
@@ -114,9 +114,14 @@ func (d *Driver) Ping(ctx context.Context) error {
 	return nil
 }
 
-// appName is the rule every app name follows (DESIGN.md); the driver checks
-// it again because it becomes part of a network name.
-var appName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,62}$`)
+// checkApp checks an app name against the rule every app name follows
+// (topology.NameRule) again, because it becomes part of a network name.
+func checkApp(app string) error {
+	if !topology.ValidName(app) {
+		return fmt.Errorf("%w: app name %q does not match %s", runtime.ErrInvalidSpec, app, topology.NameRule)
+	}
+	return nil
+}
 
 // managed reports whether labels mark something as Kyozo's.
 func managed(labels map[string]string) bool {

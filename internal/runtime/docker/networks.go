@@ -18,8 +18,8 @@ import (
 // for this app: attaching an app to a stranger's network would let them see
 // each other.
 func (d *Driver) EnsureNetwork(ctx context.Context, app string) (string, error) {
-	if !appName.MatchString(app) {
-		return "", fmt.Errorf("%w: app name %q does not match %s", runtime.ErrInvalidSpec, app, appName)
+	if err := checkApp(app); err != nil {
+		return "", err
 	}
 	name := runtime.NetworkName(app)
 	err := d.checkNetwork(ctx, name, app)

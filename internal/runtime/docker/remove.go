@@ -58,8 +58,8 @@ var _ runtime.NetworkRemover = (*Driver)(nil)
 // for this app; one with a container still attached stays, and the
 // engine's error says so.
 func (d *Driver) RemoveNetwork(ctx context.Context, app string) error {
-	if !appName.MatchString(app) {
-		return fmt.Errorf("%w: app name %q does not match %s", runtime.ErrInvalidSpec, app, appName)
+	if err := checkApp(app); err != nil {
+		return err
 	}
 	api, ok := d.api.(NetworkRemoveAPI)
 	if !ok {
