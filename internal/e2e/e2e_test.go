@@ -12,8 +12,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -303,31 +301,7 @@ func TestPushDeployServeAndRedeploy(t *testing.T) {
 
 	// Second push changes web only, under a steady request loop: no request
 	// may fail, and api is not rebuilt.
-	var failures, requests atomic.Int64
-	var lastErr atomic.Value
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	for _, host := range []string{"shop.localhost", "api.shop.localhost"} {
-		for range 2 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for {
-					select {
-					case <-stop:
-						return
-					default:
-					}
-					code, _, err := k.get(host, "/")
-					requests.Add(1)
-					if err != nil || code != http.StatusOK {
-						failures.Add(1)
-						lastErr.Store(fmt.Sprintf("%s: %d %v", host, code, err))
-					}
-				}
-			}()
-		}
-	}
+	loads := []*load{k.startLoad("shop.localhost", 2), k.startLoad("api.shop.localhost", 2)}
 	writeApp(t, dir, "web v2\n", "api v1\n", apiStart)
 	commit(t, k, dir, "web v2")
 	out, err = k.git(dir, k.key, "push", "kyozo", "main")
@@ -335,12 +309,15 @@ func TestPushDeployServeAndRedeploy(t *testing.T) {
 		t.Fatalf("second push failed: %v\n%s", err, out)
 	}
 	time.Sleep(6 * time.Second) // past the drain: the old web container is gone
-	close(stop)
-	wg.Wait()
-	if f := failures.Load(); f != 0 {
-		t.Errorf("%d of %d requests failed during the switch; last: %v", f, requests.Load(), lastErr.Load())
+	var requests, failures int64
+	for _, l := range loads {
+		n, f := l.end()
+		requests, failures = requests+n, failures+f
+		if f != 0 {
+			t.Errorf("%d of %d requests failed during the switch; last: %v", f, n, l.last.Load())
+		}
 	}
-	t.Logf("%d requests during the redeploy, %d failed", requests.Load(), failures.Load())
+	t.Logf("%d requests during the redeploy, %d failed", requests, failures)
 	if !strings.Contains(out, "api: unchanged since v1, not rebuilt") {
 		t.Errorf("unchanged api was rebuilt:\n%s", out)
 	}

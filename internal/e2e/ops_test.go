@@ -69,6 +69,7 @@ func writeCGIApp(t *testing.T, dir, version string) {
 
 // load runs requests until stop is closed and counts failures.
 type load struct {
+	t                *testing.T
 	stop             chan struct{}
 	wg               sync.WaitGroup
 	requests, failed atomic.Int64
@@ -76,7 +77,7 @@ type load struct {
 }
 
 func (k *kyozo) startLoad(host string, workers int) *load {
-	l := &load{stop: make(chan struct{})}
+	l := &load{t: k.t, stop: make(chan struct{})}
 	for range workers {
 		l.wg.Add(1)
 		go func() {
@@ -99,9 +100,14 @@ func (k *kyozo) startLoad(host string, workers int) *load {
 	return l
 }
 
+// end stops the loop; a loop that made no request proves nothing, and
+// fails the test.
 func (l *load) end() (requests, failed int64) {
 	close(l.stop)
 	l.wg.Wait()
+	if l.requests.Load() == 0 {
+		l.t.Error("the request loop made no request")
+	}
 	return l.requests.Load(), l.failed.Load()
 }
 
@@ -355,6 +361,9 @@ func TestKillDuringDeploy(t *testing.T) {
 	for !strings.Contains(out.String(), "Building") && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)
 	}
+	if !strings.Contains(out.String(), "Building") {
+		t.Fatalf("the deploy never reached its build, so a kill would not be mid-deploy:\n%s", out.String())
+	}
 	k.cmd.Process.Signal(syscall.SIGKILL)
 	k.cmd.Wait()
 	k.cmd = nil
@@ -390,6 +399,11 @@ func TestKillDuringDeploy(t *testing.T) {
 		if body != "v2\n" {
 			t.Errorf("the retried deploy succeeded but the app serves %q", body)
 		}
+		// The pushed commit is kept: the branch on the server is v2's.
+		v2, _ := k.git(dir, k.key, "rev-parse", "HEAD")
+		if remote, err := k.git(dir, k.key, "ls-remote", "kyozo", "refs/heads/main"); err != nil || !strings.HasPrefix(remote, strings.TrimSpace(v2)) {
+			t.Errorf("after the retried deploy, the server's main is %q (%v), want %s", remote, err, v2)
+		}
 	case body != "v1\n":
 		t.Errorf("the retried deploy ended with %q and the app serves %q, not v1", last, body)
 	}
@@ -410,7 +424,10 @@ func TestKillDuringDeploy(t *testing.T) {
 // orphans counts the app's service containers that its state does not list.
 func orphans(t *testing.T, k *kyozo) int {
 	docker := dockertest.Need(t)
-	ps, _ := exec.Command(docker, "ps", "-a", "--filter", "label=kyozo.app=shop", "--filter", "label=kyozo.kind=service", "--format", "{{.ID}}").Output()
+	ps, err := exec.Command(docker, "ps", "-a", "--filter", "label=kyozo.app=shop", "--filter", "label=kyozo.kind=service", "--format", "{{.ID}}").Output()
+	if err != nil {
+		t.Fatalf("docker ps: %v", err)
+	}
 	resp, err := http.Get("http://" + k.api + "/api/v1/apps")
 	if err != nil {
 		return -1

@@ -41,6 +41,9 @@ func start(t *testing.T, mod func(*Config)) *harness {
 	t.Helper()
 	for _, bin := range []string{"git", "ssh"} {
 		if _, err := exec.LookPath(bin); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("CI needs %s (scripts/test-deps.sh installs it)", bin)
+			}
 			t.Skipf("%s not installed", bin)
 		}
 	}

@@ -70,8 +70,13 @@ func TestMainServiceAndHosts(t *testing.T) {
 func TestFingerprint(t *testing.T) {
 	dir := t.TempDir()
 	write := func(p, c string) {
-		os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o755)
-		os.WriteFile(filepath.Join(dir, p), []byte(c), 0o644)
+		t.Helper()
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, p), []byte(c), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	write("apps/web/index.js", "a")
 	write("packages/ui/x.js", "ui")
@@ -98,7 +103,7 @@ func TestFingerprint(t *testing.T) {
 	if fp() == b {
 		t.Error("a mode change did not change the fingerprint")
 	}
-	if f, _ := fingerprint(dir, s, []byte("FROM y")); f == fp() {
+	if f, err := fingerprint(dir, s, []byte("FROM y")); err != nil || f == fp() {
 		t.Error("a Dockerfile change did not change the fingerprint")
 	}
 }
@@ -576,7 +581,10 @@ func TestPruneKeepsTheLastReleasesImages(t *testing.T) {
 	}
 	ctx := context.Background()
 	exists := func(v int) (web, worker bool) {
-		r, _ := h.st.Release(ctx, "shop", v)
+		r, err := h.st.Release(ctx, "shop", v)
+		if err != nil || r.Services["web"].Image == "" {
+			t.Fatalf("v%d: %+v %v", v, r, err)
+		}
 		web, _ = h.rt.ImageExists(ctx, r.Services["web"].Image)
 		worker, _ = h.rt.ImageExists(ctx, r.Services["worker"].Image)
 		return
