@@ -3,7 +3,6 @@ package commands
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -83,10 +82,7 @@ func (c *call) appsCreate() error {
 // appsInfo shows the current release, every service's state and URLs,
 // and the backing services.
 func (c *call) appsInfo() error {
-	if err := c.nargs(1, 1); err != nil {
-		return err
-	}
-	a, err := c.app(c.args[0])
+	a, err := c.oneApp()
 	if err != nil {
 		return err
 	}
@@ -98,7 +94,7 @@ func (c *call) appsInfo() error {
 		fmt.Fprintf(tw, "Release:\tnone yet: git push to deploy\n")
 		return tw.Flush()
 	}
-	rel, err := c.Store.Release(c.ctx, a.Name, a.Release)
+	rel, err := c.current(a)
 	if err != nil {
 		return err
 	}
@@ -112,6 +108,7 @@ func (c *call) appsInfo() error {
 	if err != nil {
 		return err
 	}
+	main := rel.MainService(c.Domain)
 	c.out("")
 	tw = table(c.sess.Stdout)
 	fmt.Fprintln(tw, "SERVICE\tKIND\tREPLICAS\tHEALTH\tURLS")
@@ -136,7 +133,7 @@ func (c *call) appsInfo() error {
 		for _, h := range spec.Hosts {
 			urls = append(urls, c.URL(h))
 		}
-		if slices.Contains(spec.Hosts, a.Name+"."+c.Domain) {
+		if name == main {
 			for _, h := range custom {
 				urls = append(urls, c.URL(h))
 			}
@@ -155,18 +152,15 @@ func (c *call) appsInfo() error {
 
 // services lists the backing services of the current release.
 func (c *call) services() error {
-	if err := c.nargs(1, 1); err != nil {
-		return err
-	}
-	a, err := c.app(c.args[0])
+	a, err := c.oneApp()
 	if err != nil {
 		return err
 	}
 	if a.Release == 0 {
-		c.out("%s has no release yet: git push to deploy it", a.Name)
+		c.out(noRelease, a.Name)
 		return nil
 	}
-	rel, err := c.Store.Release(c.ctx, a.Name, a.Release)
+	rel, err := c.current(a)
 	if err != nil {
 		return err
 	}

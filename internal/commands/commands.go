@@ -229,10 +229,29 @@ func (c *call) app(name string) (store.App, error) {
 	return a, nil
 }
 
+// oneApp is the app of a command whose one argument is APP.
+func (c *call) oneApp() (store.App, error) {
+	if err := c.nargs(1, 1); err != nil {
+		return store.App{}, err
+	}
+	return c.app(c.args[0])
+}
+
+// noRelease says an app has never been deployed.
+const noRelease = "%s has no release yet: git push to deploy it"
+
 // release returns the app's current release; an app never deployed fails.
 func (c *call) release(a store.App) (store.Release, error) {
 	if a.Release == 0 {
-		return store.Release{}, failed("%s has no release yet: git push to deploy it", a.Name)
+		return store.Release{}, failed(noRelease, a.Name)
+	}
+	return c.current(a)
+}
+
+// current returns the app's current release; none yet is the zero Release.
+func (c *call) current(a store.App) (store.Release, error) {
+	if a.Release == 0 {
+		return store.Release{}, nil
 	}
 	return c.Store.Release(c.ctx, a.Name, a.Release)
 }

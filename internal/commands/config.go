@@ -20,10 +20,7 @@ const mask = "********"
 
 // config lists an app's config vars, values masked unless --reveal.
 func (c *call) config() error {
-	if err := c.nargs(1, 1); err != nil {
-		return err
-	}
-	a, err := c.app(c.args[0])
+	a, err := c.oneApp()
 	if err != nil {
 		return err
 	}

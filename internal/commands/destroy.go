@@ -26,10 +26,7 @@ const destroyLockTTL = 10 * time.Minute
 // about it. Backing services' volumes hold data and are kept unless
 // --purge. It holds the app's lock, so no deploy runs meanwhile.
 func (c *call) appsDestroy() error {
-	if err := c.nargs(1, 1); err != nil {
-		return err
-	}
-	a, err := c.app(c.args[0])
+	a, err := c.oneApp()
 	if err != nil {
 		return err
 	}

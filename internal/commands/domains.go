@@ -46,10 +46,7 @@ func (c *call) checkDomain(host string) (string, error) {
 
 // domains lists the host names that reach an app: Kyozo's and its own.
 func (c *call) domains() error {
-	if err := c.nargs(1, 1); err != nil {
-		return err
-	}
-	a, err := c.app(c.args[0])
+	a, err := c.oneApp()
 	if err != nil {
 		return err
 	}
@@ -68,30 +65,11 @@ func (c *call) domains() error {
 			fmt.Fprintf(tw, "%s\tkyozo\t%s\n", h, name)
 		}
 	}
-	main := c.mainService(a.Name, rel)
+	main := rel.MainService(c.Domain)
 	for _, h := range custom {
 		fmt.Fprintf(tw, "%s\tcustom\t%s\n", h, orDash(main))
 	}
 	return tw.Flush()
-}
-
-// current returns the app's current release; none yet is the zero Release.
-func (c *call) current(a store.App) (store.Release, error) {
-	if a.Release == 0 {
-		return store.Release{}, nil
-	}
-	return c.Store.Release(c.ctx, a.Name, a.Release)
-}
-
-// mainService is the service of rel that APP.DOMAIN reaches, which custom
-// domains reach too; "" when there is none.
-func (c *call) mainService(app string, rel store.Release) string {
-	for _, name := range serviceOrder(rel) {
-		if slices.Contains(rel.Services[name].Hosts, app+"."+c.Domain) {
-			return name
-		}
-	}
-	return ""
 }
 
 // domainsAdd gives an app custom domains, all or none.
@@ -143,7 +121,7 @@ func (c *call) domainsAdd() error {
 	if err != nil {
 		return err
 	}
-	main := c.mainService(a.Name, rel)
+	main := rel.MainService(c.Domain)
 	for _, h := range added {
 		if main == "" {
 			c.out("Added %s to %s; it will reach %s's main web service once it has one", h, a.Name, a.Name)

@@ -223,7 +223,7 @@ var errNoContainers = errors.New("no containers")
 func (c *call) targets(a store.App, service string) ([]target, error) {
 	var names []string
 	if a.Release > 0 {
-		rel, err := c.Store.Release(c.ctx, a.Name, a.Release)
+		rel, err := c.current(a)
 		if err != nil {
 			return nil, err
 		}
@@ -234,7 +234,7 @@ func (c *call) targets(a store.App, service string) ([]target, error) {
 		}
 		names = serviceOrder(rel)
 	} else if service != "" {
-		return nil, failed("%s has no release yet: git push to deploy it", a.Name)
+		return nil, failed(noRelease, a.Name)
 	}
 	var out []target
 	for _, name := range names {

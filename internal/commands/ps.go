@@ -13,18 +13,15 @@ import (
 // ps lists the containers of the current state, one line each; a service
 // with none says why (stopped, scaled to 0, a job).
 func (c *call) ps() error {
-	if err := c.nargs(1, 1); err != nil {
-		return err
-	}
-	a, err := c.app(c.args[0])
+	a, err := c.oneApp()
 	if err != nil {
 		return err
 	}
 	if a.Release == 0 {
-		c.out("%s has no release yet: git push to deploy it", a.Name)
+		c.out(noRelease, a.Name)
 		return nil
 	}
-	rel, err := c.Store.Release(c.ctx, a.Name, a.Release)
+	rel, err := c.current(a)
 	if err != nil {
 		return err
 	}

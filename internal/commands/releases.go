@@ -10,10 +10,7 @@ import (
 
 // releases lists an app's releases, newest first, the current one starred.
 func (c *call) releases() error {
-	if err := c.nargs(1, 1); err != nil {
-		return err
-	}
-	a, err := c.app(c.args[0])
+	a, err := c.oneApp()
 	if err != nil {
 		return err
 	}
@@ -56,7 +53,7 @@ func (c *call) rollback() error {
 		return err
 	}
 	if a.Release == 0 {
-		return failed("%s has no release yet: git push to deploy it", a.Name)
+		return failed(noRelease, a.Name)
 	}
 	target := version
 	if target == 0 {

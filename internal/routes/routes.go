@@ -185,7 +185,7 @@ func (c *Controller) routesOf(ctx context.Context, a store.App, rel store.Releas
 	if err != nil {
 		return nil, err
 	}
-	main := a.Name + "." + c.Domain
+	main := rel.MainService(c.Domain)
 	routes := map[string]router.Route{}
 	for name, s := range rel.Services {
 		if len(s.Hosts) == 0 || s.Port == 0 {
@@ -215,7 +215,7 @@ func (c *Controller) routesOf(ctx context.Context, a store.App, rel store.Releas
 			targets = failing
 		}
 		hosts := s.Hosts
-		if c.Domain != "" && slices.Contains(s.Hosts, main) {
+		if name == main {
 			hosts = append(slices.Clip(hosts), domains...)
 		}
 		for _, h := range hosts {

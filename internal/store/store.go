@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"time"
 )
 
@@ -69,6 +70,18 @@ type Release struct {
 	// Backing are the backing services the release runs beside.
 	Backing  []BackingService `json:"backing"`
 	Topology json.RawMessage  `json:"topology,omitempty"`
+}
+
+// MainService is the service APP.DOMAIN reaches (one of its Hosts), which
+// the app's custom domains reach too; "" when the release has none.
+func (r Release) MainService(domain string) string {
+	main := r.App + "." + domain
+	for name, s := range r.Services {
+		if slices.Contains(s.Hosts, main) {
+			return name
+		}
+	}
+	return ""
 }
 
 // ReleaseService is how one service of a release runs.
