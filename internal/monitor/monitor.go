@@ -15,14 +15,11 @@ import (
 	"sync"
 	"time"
 
-	"github.com/google/uuid"
-	"github.com/hibiken/asynq"
-
 	"github.com/kyozo/kyozo/internal/health"
 	"github.com/kyozo/kyozo/internal/metrics"
+	"github.com/kyozo/kyozo/internal/reconcile"
 	"github.com/kyozo/kyozo/internal/runtime"
 	"github.com/kyozo/kyozo/internal/store"
-	"github.com/kyozo/kyozo/internal/tasks"
 )
 
 // Monitor runs the continuous checks.
@@ -33,9 +30,7 @@ type Monitor struct {
 	Routes interface {
 		TakeOut(ctx context.Context, app, id string) (bool, error)
 	}
-	Queue interface {
-		EnqueueContext(ctx context.Context, t *asynq.Task, opts ...asynq.Option) (*asynq.TaskInfo, error)
-	}
+	Queue     reconcile.Enqueuer
 	Metrics   *metrics.Metrics
 	Logger    *slog.Logger
 	Interval  time.Duration
@@ -185,21 +180,8 @@ func (m *Monitor) replace(ctx context.Context, t target, cause error) {
 	if _, err := m.Store.AddEvent(ctx, store.Event{App: t.app, Type: store.EventHealth, Actor: "kyozo", Message: msg, Error: cause.Error()}); err != nil {
 		m.Logger.Warn("audit trail", "err", err)
 	}
-	id, err := uuid.NewV7()
-	if err != nil {
-		return
-	}
-	job := store.Job{ID: id.String(), App: t.app, Pusher: "kyozo", State: store.JobQueued}
-	if err := m.Store.CreateJob(ctx, job); err != nil {
-		m.Logger.Warn("health monitor: job", "err", err)
-		return
-	}
-	task, err := tasks.NewOp(tasks.Op{JobID: job.ID, App: t.app, Op: tasks.OpHeal, Actor: "kyozo", Replace: []string{t.id}}, 30*time.Minute)
-	if err == nil {
-		_, err = m.Queue.EnqueueContext(ctx, task)
-	}
-	if err != nil {
-		m.Logger.Warn("health monitor: queue", "err", err)
+	if err := reconcile.QueueHeal(ctx, m.Store, m.Queue, t.app, []string{t.id}); err != nil {
+		m.Logger.Warn("health monitor: queue a heal", "err", err)
 	}
 }
 

@@ -24,10 +24,8 @@ import (
 type Reconciler struct {
 	Store   store.Store
 	Runtime runtime.Runtime
-	Queue   interface {
-		EnqueueContext(ctx context.Context, t *asynq.Task, opts ...asynq.Option) (*asynq.TaskInfo, error)
-	}
-	Logger *slog.Logger
+	Queue   Enqueuer
+	Logger  *slog.Logger
 	// Grace is how old an unowned container must be before it is removed:
 	// a job's new containers are unowned until the job records them.
 	Grace time.Duration
@@ -158,7 +156,7 @@ func (r *Reconciler) Once(ctx context.Context) (Report, error) {
 		if !missing || !lockFree(a.Name) {
 			continue
 		}
-		if err := r.heal(ctx, a.Name); err != nil {
+		if err := QueueHeal(ctx, r.Store, r.Queue, a.Name, nil); err != nil {
 			r.Logger.Warn("reconcile: heal", "app", a.Name, "err", err)
 			continue
 		}
@@ -168,19 +166,27 @@ func (r *Reconciler) Once(ctx context.Context) (Report, error) {
 }
 
 // heal queues a job that starts the app's missing replicas.
-func (r *Reconciler) heal(ctx context.Context, app string) error {
+// Enqueuer takes tasks (asynq.Client).
+type Enqueuer interface {
+	EnqueueContext(ctx context.Context, t *asynq.Task, opts ...asynq.Option) (*asynq.TaskInfo, error)
+}
+
+// QueueHeal queues a heal of app, as Kyozo's own job: the app's missing
+// replicas are started again, and the containers named in replace are
+// replaced even though they run (the health monitor's failing ones).
+func QueueHeal(ctx context.Context, st store.Jobs, q Enqueuer, app string, replace []string) error {
 	id, err := uuid.NewV7()
 	if err != nil {
 		return err
 	}
 	job := store.Job{ID: id.String(), App: app, Pusher: "kyozo", State: store.JobQueued}
-	if err := r.Store.CreateJob(ctx, job); err != nil {
+	if err := st.CreateJob(ctx, job); err != nil {
 		return err
 	}
-	t, err := tasks.NewOp(tasks.Op{JobID: job.ID, App: app, Op: tasks.OpHeal, Actor: "kyozo"}, 30*time.Minute)
+	t, err := tasks.NewOp(tasks.Op{JobID: job.ID, App: app, Op: tasks.OpHeal, Actor: "kyozo", Replace: replace}, 30*time.Minute)
 	if err != nil {
 		return err
 	}
-	_, err = r.Queue.EnqueueContext(ctx, t)
+	_, err = q.EnqueueContext(ctx, t)
 	return err
 }

@@ -102,12 +102,7 @@ func (c *Controller) Switch(ctx context.Context, app string, version int) error 
 	}
 	removed := c.Router.SetApp(app, routes)
 	c.Logger.Info("switched", "app", app, "release", version, "hosts", len(routes), "draining", len(removed))
-	keep := map[string]bool{}
-	for _, r := range a.Running {
-		for _, id := range r.Containers {
-			keep[id] = true
-		}
-	}
+	keep := runningIDs(a)
 	// What retires is decided now: the app's containers that the new
 	// release does not use. Containers started later (the next deploy's)
 	// are not this switch's to remove.
@@ -162,11 +157,16 @@ func (c *Controller) retire(app string, removed []router.Target, old []runtime.C
 
 // currentContainers returns the containers of the app's current release.
 func (c *Controller) currentContainers(ctx context.Context, app string) map[string]bool {
-	out := map[string]bool{}
 	a, err := c.Store.App(ctx, app)
 	if err != nil {
-		return out
+		return map[string]bool{}
 	}
+	return runningIDs(a)
+}
+
+// runningIDs are the containers the app's state says serve it.
+func runningIDs(a store.App) map[string]bool {
+	out := map[string]bool{}
 	for _, r := range a.Running {
 		for _, id := range r.Containers {
 			out[id] = true
