@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/kyozo/kyozo/internal/runtime"
+	"github.com/kyozo/kyozo/internal/store"
 	"github.com/kyozo/kyozo/internal/tasks"
 )
 
@@ -21,14 +22,18 @@ func (c *call) ps() error {
 		c.out(noRelease, a.Name)
 		return nil
 	}
-	rel, err := c.current(a)
+	rels, err := c.Store.ReleasesList(c.ctx, a.Name, 0)
 	if err != nil {
 		return err
 	}
-	versions, err := c.releaseOfJob(a.Name)
-	if err != nil {
+	// The current release is in the list: no second read for it.
+	var rel store.Release
+	if i := slices.IndexFunc(rels, func(r store.Release) bool { return r.Version == a.Release }); i >= 0 {
+		rel = rels[i]
+	} else if rel, err = c.current(a); err != nil {
 		return err
 	}
+	versions := c.releaseOfJob(rels)
 	tw := table(c.sess.Stdout)
 	fmt.Fprintln(tw, "SERVICE\tREPLICA\tCONTAINER\tRELEASE\tSTATUS\tHEALTH\tUPTIME")
 	for _, name := range serviceOrder(rel) {

@@ -74,11 +74,7 @@ func (c *call) rollback() error {
 // releaseOfJob returns a lookup of the release a container belongs to,
 // from the job id it is labelled with: the job that made a release, else
 // the release a job (a scale, a restart) ended at.
-func (c *call) releaseOfJob(app string) (func(job string) string, error) {
-	rels, err := c.Store.ReleasesList(c.ctx, app, 0)
-	if err != nil {
-		return nil, err
-	}
+func (c *call) releaseOfJob(rels []store.Release) func(job string) string {
 	byJob := map[string]int{}
 	for _, r := range rels {
 		byJob[r.JobID] = r.Version
@@ -98,5 +94,5 @@ func (c *call) releaseOfJob(app string) (func(job string) string, error) {
 			return "-"
 		}
 		return fmt.Sprintf("v%d", v)
-	}, nil
+	}
 }
