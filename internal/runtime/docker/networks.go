@@ -74,24 +74,41 @@ var volumeName = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]+$`)
 // existing volume is reused only when Kyozo made it, because mounting
 // someone else's data into an app would hand it over.
 func (d *Driver) EnsureVolume(ctx context.Context, name string, labels map[string]string) error {
+	err := d.checkVolume(ctx, name)
+	if err == nil || !cerrdefs.IsNotFound(err) {
+		return err
+	}
+	all := maps.Clone(labels)
+	if all == nil {
+		all = map[string]string{}
+	}
+	all[runtime.LabelManaged] = "true"
+	// Create answers with the volume of that name if another caller made
+	// it meanwhile, which is then checked like any existing one.
+	v, err := d.api.VolumeCreate(ctx, volume.CreateOptions{Name: name, Driver: "local", Labels: all})
+	if err != nil {
+		return fmt.Errorf("create volume %s: %w", name, err)
+	}
+	return volumeOwned(name, v)
+}
+
+// checkVolume checks the name and that the volume is Kyozo's; it returns
+// the engine's not-found error as it is, as checkNetwork does.
+func (d *Driver) checkVolume(ctx context.Context, name string) error {
 	if !volumeName.MatchString(name) {
 		return fmt.Errorf("%w: volume name %q does not match %s", runtime.ErrInvalidSpec, name, volumeName)
 	}
 	v, err := d.api.VolumeInspect(ctx, name)
-	switch {
-	case cerrdefs.IsNotFound(err):
-		all := maps.Clone(labels)
-		if all == nil {
-			all = map[string]string{}
-		}
-		all[runtime.LabelManaged] = "true"
-		v, err = d.api.VolumeCreate(ctx, volume.CreateOptions{Name: name, Driver: "local", Labels: all})
-		if err != nil {
-			return fmt.Errorf("create volume %s: %w", name, err)
-		}
-	case err != nil:
+	if cerrdefs.IsNotFound(err) {
+		return err
+	}
+	if err != nil {
 		return fmt.Errorf("inspect volume %s: %w", name, err)
 	}
+	return volumeOwned(name, v)
+}
+
+func volumeOwned(name string, v volume.Volume) error {
 	if !managed(v.Labels) {
 		return fmt.Errorf("%w: volume %s exists without the label %s=true", ErrNotManaged, name, runtime.LabelManaged)
 	}

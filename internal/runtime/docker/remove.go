@@ -22,21 +22,15 @@ var _ runtime.VolumeRemover = (*Driver)(nil)
 // success. It never forces: a volume a container still uses stays, and the
 // engine's error says which container.
 func (d *Driver) RemoveVolume(ctx context.Context, name string) error {
-	if !volumeName.MatchString(name) {
-		return fmt.Errorf("%w: volume name %q does not match %s", runtime.ErrInvalidSpec, name, volumeName)
-	}
 	api, ok := d.api.(VolumeRemoveAPI)
 	if !ok {
 		return errors.New("this engine client cannot remove volumes")
 	}
-	v, err := d.api.VolumeInspect(ctx, name)
-	switch {
+	switch err := d.checkVolume(ctx, name); {
 	case cerrdefs.IsNotFound(err):
 		return nil
 	case err != nil:
-		return fmt.Errorf("inspect volume %s: %w", name, err)
-	case !managed(v.Labels):
-		return fmt.Errorf("%w: volume %s exists without the label %s=true", ErrNotManaged, name, runtime.LabelManaged)
+		return err
 	}
 	if err := api.VolumeRemove(ctx, name, false); err != nil && !cerrdefs.IsNotFound(err) {
 		return fmt.Errorf("remove volume %s: %w", name, err)
