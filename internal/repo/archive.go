@@ -17,6 +17,11 @@ func (r *Repos) Archive(ctx context.Context, app, commit string, env []string, w
 	if err := r.check(app, commit); err != nil {
 		return err
 	}
+	return r.archive(ctx, app, commit, env, w)
+}
+
+// archive is Archive once app and commit are checked.
+func (r *Repos) archive(ctx context.Context, app, commit string, env []string, w io.Writer) error {
 	_, err := runGit(ctx, r.Path(app), env, w, "archive", "--format=tar", commit)
 	return err
 }
@@ -36,7 +41,7 @@ func (r *Repos) Export(ctx context.Context, app, commit string, env []string, di
 	pr, pw := io.Pipe()
 	archived := make(chan error, 1)
 	go func() {
-		err := r.Archive(ctx, app, commit, env, pw)
+		err := r.archive(ctx, app, commit, env, pw)
 		pw.CloseWithError(err)
 		archived <- err
 	}()
