@@ -143,6 +143,7 @@ func newDeployer(cfg *config.Config, st store.Store, rt *docker.Driver, sw pipel
 		Logger:   log,
 		Images:   plan.DefaultImages().With(cfg.Images),
 		Box:      box,
+		Refs:     &repo.Repos{Root: PathsOf(cfg.DataDir).Repos},
 		URL: func(host string) string {
 			if port == 80 {
 				return "http://" + host

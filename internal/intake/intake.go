@@ -200,7 +200,12 @@ func (i *Intake) deploy(ctx context.Context, req Request, u Update, out *stream)
 		return
 	}
 	log.Info("push received", "export", time.Since(start))
-	task, err := tasks.NewDeploy(tasks.Deploy{JobID: jobID, App: req.App, Commit: u.New, Ref: u.Ref, Pusher: req.Pusher, Source: source}, i.JobTimeout)
+	// Kept now, while the hook can read them: if this daemon dies before
+	// the hook accepts the push, the retried deploy still has its commit.
+	if err := i.Repos.KeepPushed(req.App, req.Env); err != nil {
+		log.Warn("keeping the pushed objects", "err", err)
+	}
+	task, err := tasks.NewDeploy(tasks.Deploy{JobID: jobID, App: req.App, Commit: u.New, Ref: u.Ref, Old: u.Old, Pusher: req.Pusher, Source: source}, i.JobTimeout)
 	if err == nil {
 		_, err = i.Queue.EnqueueContext(ctx, task)
 	}

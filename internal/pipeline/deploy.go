@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hibiken/asynq"
+
 	"github.com/kyozo/kyozo/internal/metrics"
 	"github.com/kyozo/kyozo/internal/runtime"
 	"github.com/kyozo/kyozo/internal/store"
@@ -80,6 +82,7 @@ func (d *Deployer) deploy(ctx context.Context, job *jobRun, p tasks.Deploy) (ver
 	}
 	d.stage(job, metrics.StageRollout, t)
 	d.releaseURLs(ctx, job, rel)
+	d.keepBranch(ctx, job, p)
 	d.prune(ctx, job)
 	job.out.info(ctx, "Stages: %s", strings.Join(job.timings, ", "))
 	return version, nil
@@ -332,4 +335,19 @@ func byStartOrder(plans []*servicePlan, order [][]string) {
 		}
 	}
 	slices.SortStableFunc(plans, func(a, b *servicePlan) int { return level[a.svc.Name] - level[b.svc.Name] })
+}
+
+// keepBranch moves the pushed branch to the deployed commit when this is a
+// retry: git would have done it once the hook accepted the push, but the
+// hook died with the daemon that took the push, so nobody else will. The
+// first attempt leaves it to git, whose own update checks the old value.
+func (d *Deployer) keepBranch(ctx context.Context, job *jobRun, p tasks.Deploy) {
+	if n, ok := asynq.GetRetryCount(ctx); !ok || n == 0 || d.Refs == nil || p.Old == "" {
+		return
+	}
+	if err := d.Refs.SetBranch(ctx, p.App, p.Ref, p.Commit, p.Old); err != nil {
+		d.Logger.Warn("the branch stays where it was", "app", p.App, "ref", p.Ref, "err", err)
+		return
+	}
+	job.out.info(ctx, "%s moved to %s: the push that sent it ended before it could", p.Ref, short(p.Commit))
 }

@@ -45,6 +45,12 @@ type Deployer struct {
 	Images plan.Images
 	// Box seals and opens config values and generated credentials.
 	Box *secrets.Box
+	// Refs moves a branch to a deployed commit when the push's own hook is
+	// gone (a retried deploy: the daemon that took the push died); nil
+	// leaves branches to git.
+	Refs interface {
+		SetBranch(ctx context.Context, app, ref, commit, old string) error
+	}
 	// Metrics receives what happens; nil is fine.
 	Metrics *metrics.Metrics
 	// URL formats the address of a host name for the pusher.

@@ -28,6 +28,8 @@ type Deploy struct {
 	App    string `json:"app"`
 	Commit string `json:"commit"`
 	Ref    string `json:"ref"`
+	// Old is what Ref pointed at before the push (zeros: nothing).
+	Old    string `json:"old,omitempty"`
 	Pusher string `json:"pusher"`
 	// Source is the folder the pushed tree was exported to, on the machine
 	// that took the push.
